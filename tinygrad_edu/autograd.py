@@ -1,0 +1,238 @@
+"""Reverse-mode differentiation: walk the graph backwards and apply the chain rule.
+
+1. ``topological_order`` lists the graph's nodes so that each comes after everything it
+   was computed from, using an explicit stack (no recursion: a chain of a million ops works).
+2. ``_backprop`` visits them in reverse. At each node the gradient of the final result with
+   respect to that node is complete (every use of it has been visited), so its op's
+   ``backward`` can turn it into gradient contributions for the node's inputs. Contributions
+   from several uses of one tensor are added: that is the chain rule's sum over paths.
+3. A contribution in a broadcast shape is summed back to the input's shape (``_sum_to``),
+   the one place where broadcasting is undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .tensor import Context, Tensor, _to_array, enable_grad, no_grad
+
+__all__ = ["backward", "grad", "topological_order"]
+
+
+def topological_order(roots: Tensor | Sequence[Tensor]) -> list[Tensor]:
+    """Non-leaf tensors the roots depend on, each after everything it was computed from."""
+    order: list[Tensor] = []
+    visited: set[Tensor] = set()
+    for root in [roots] if isinstance(roots, Tensor) else roots:
+        if root._ctx is None or root in visited:
+            continue
+        visited.add(root)
+        # Each stack entry is a node and an iterator over its parents still to look at.
+        stack = [(root, iter(root._ctx.parents))]
+        while stack:
+            node, parents = stack[-1]
+            for p in parents:
+                if p is not None and p._ctx is not None and p not in visited:
+                    visited.add(p)
+                    stack.append((p, iter(p._ctx.parents)))
+                    break
+            else:  # every parent is placed: the node can follow them
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def _sum_to(g: Any, shape: tuple[int, ...], ctx: Context, i: int) -> Any:
+    """Sum a gradient of a broadcast shape back to ``shape`` (works on arrays and tensors)."""
+    lead = g.ndim - len(shape)
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[lead:], strict=True)):
+        raise RuntimeError(
+            f"{ctx.fn.__name__}.backward returned a gradient of shape {tuple(g.shape)} for "
+            f"input {i}, whose shape is {shape}"
+        )
+    axes = tuple(range(lead)) + tuple(
+        lead + k for k, n in enumerate(shape) if n == 1 and g.shape[lead + k] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape) if lead else g
+
+
+def _as_grads(ctx: Context, result: Any) -> tuple[Any, ...]:
+    """A backward's result as one entry per positional input, checked."""
+    grads = result if isinstance(result, tuple | list) else (result,)
+    if len(grads) != len(ctx.parents):
+        raise RuntimeError(
+            f"{ctx.fn.__name__}.backward returned {len(grads)} gradient(s) but forward took "
+            f"{len(ctx.parents)} positional input(s); return one per input (None for a constant)"
+        )
+    return tuple(grads)
+
+
+def _backprop(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+) -> dict[Tensor, Any]:
+    """Run the chain rule from ``roots``; return the gradient of every tensor reached.
+
+    Gradients are arrays, or tensors carrying their own graph when ``create_graph``.
+    """
+    grads: dict[Tensor, Any] = {}
+    for r, g in zip(roots, root_grads, strict=True):
+        grads[r] = grads[r] + g if r in grads else g
+    order = topological_order(roots)
+
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None:  # no root depends on this node through a differentiable path
+            continue
+        ctx = node._ctx
+        assert ctx is not None
+        if create_graph:
+            ctx.graph_output = node
+            try:
+                result = ctx.fn.backward(ctx, g)
+            finally:
+                ctx.graph_output = None
+        else:
+            result = ctx.fn.backward(ctx, g)
+        for i, (p, gi) in enumerate(zip(ctx.parents, _as_grads(ctx, result))):
+            if p is None or gi is None or not p._requires_grad:
+                continue
+            if create_graph:
+                if not isinstance(gi, Tensor):
+                    gi = Tensor._wrap(np.asarray(gi, dtype=p.data.dtype))
+            elif type(gi) is not np.ndarray:
+                gi = np.asarray(gi.data if isinstance(gi, Tensor) else gi)
+            if gi.shape != p.data.shape:
+                gi = _sum_to(gi, p.data.shape, ctx, i)
+            if gi.dtype != p.data.dtype:
+                gi = gi.astype(p.data.dtype)
+            prev = grads.get(p)
+            # Out of place: a contribution may be the very array another tensor holds.
+            grads[p] = gi if prev is None else prev + gi
+        if not retain_graph and ctx.saved:
+            ctx.saved = None
+    return grads
+
+
+def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: grad can be implicitly created only for a one-element result; "
+                f"this result has shape {root.shape}: pass backward(grad) with a gradient of "
+                "that shape (e.g. Tensor.ones(*shape))"
+            )
+        g = np.ones(root.data.shape, dtype=root.data.dtype)
+        return Tensor._wrap(g) if create_graph else g
+    if isinstance(grad, Tensor):
+        g_t = grad
+        garr = grad.data
+    else:
+        garr = _to_array(grad, root.data.dtype)
+        g_t = None
+    if garr.shape != root.data.shape:
+        raise RuntimeError(
+            f"backward: grad has shape {garr.shape} but the result has shape {root.shape}"
+        )
+    if garr.dtype != root.data.dtype:
+        garr = garr.astype(root.data.dtype)
+    if create_graph:
+        return g_t if g_t is not None and g_t.data is garr else Tensor._wrap(garr.copy())
+    return garr.copy() if g_t is not None else garr
+
+
+def _store(t: Tensor, g: Any, handed: set[int]) -> None:
+    """Accumulate ``g`` into ``t.grad``, giving each tensor an array of its own."""
+    if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    if t.grad is not None:
+        g = t.grad.data + g
+    elif g.base is not None or not g.flags.writeable or id(g) in handed:
+        g = g.copy()  # a view or an array already given to another tensor
+    handed.add(id(g))
+    t.grad = Tensor._wrap(g)
+
+
+def backward(
+    root: Tensor,
+    grad: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> None:
+    """``root.backward(grad)``: accumulate gradients into ``.grad`` (see ``Tensor.backward``)."""
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no grad_fn, so there is "
+            "nothing to differentiate (was it computed inside no_grad(), or from tensors "
+            "without requires_grad=True?)"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    g0 = _root_grad(root, grad, create_graph)
+    with enable_grad() if create_graph else no_grad():
+        grads = _backprop([root], [g0], retain_graph, create_graph)
+    handed: set[int] = set()
+    for t, g in grads.items():
+        _store(t, g, handed)
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned instead of stored.
+
+    As ``torch.autograd.grad``: ``.grad`` attributes are left alone. With
+    ``create_graph=True`` the returned gradients carry a graph, so they can be
+    differentiated again (second derivatives, Hessian-vector products).
+    """
+    single = isinstance(outputs, Tensor)
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    ins = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    # One output: grad_outputs is its gradient. Several: a sequence, one per output.
+    if grad_outputs is None:
+        gouts: list[Any] = [None] * len(outs)
+    else:
+        gouts = [grad_outputs] if single else list(grad_outputs)
+    if len(gouts) != len(outs):
+        raise ValueError(f"grad: {len(outs)} outputs but {len(gouts)} grad_outputs")
+    for i, o in enumerate(outs):
+        if not o._requires_grad:
+            raise RuntimeError(f"grad: output {i} does not require grad and has no grad_fn")
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t._requires_grad:
+            raise RuntimeError(f"grad: input {i} is not a tensor that requires grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    g0 = [_root_grad(o, g, create_graph) for o, g in zip(outs, gouts, strict=True)]
+    with enable_grad() if create_graph else no_grad():
+        grads = _backprop(outs, g0, retain_graph, create_graph)
+    result: list[Tensor | None] = []
+    for i, t in enumerate(ins):
+        g = grads.get(t)
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
+            result.append(None)
+        elif isinstance(g, Tensor):
+            result.append(g)
+        else:
+            result.append(Tensor._wrap(g.copy() if g.base is not None or not g.flags.writeable
+                                       else g))
+    return tuple(result)
+

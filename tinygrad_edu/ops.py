@@ -1,0 +1,523 @@
+"""Every operation of the engine: forward and backward side by side.
+
+Each op is a ``Function``: ``forward`` computes on NumPy arrays, ``backward`` maps the
+gradient of the output (``grad``, the documents' "delta" arriving from above) to one
+gradient per input. The comment on each op is its derivative in the documents' notation.
+
+Backward rules are written with operators and methods that ``np.ndarray`` and ``Tensor``
+share (``*``, ``@``, ``.sum``, ``.reshape``, ``.swapaxes``) plus the few helpers below
+(``_exp``, ``_log``, ``_broadcast``). On the ordinary path they run on plain arrays and cost
+no graph; with ``create_graph=True`` the engine hands them tensors, so the very same rule
+records a graph and can be differentiated again.
+
+A rule may return a gradient in the broadcast shape of the output: the engine sums it back
+to the input's shape in one place (``autograd._sum_to``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .tensor import Context, Function, Tensor
+
+# --------------------------------------------------------------------------- helpers
+# These dispatch on the type of the gradient: arrays on the first-order path, tensors
+# (recording a graph) when create_graph=True.
+
+
+def _exp(x: Any) -> Any:
+    return x.exp() if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x: Any) -> Any:
+    return x.log() if isinstance(x, Tensor) else np.log(x)
+
+
+def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    return g.broadcast_to(shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
+
+
+def normalize_axis(op: str, axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
+    """Axes as a sorted tuple of non-negative ints (all axes for ``None``)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, int | np.integer):
+            raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
+        out.append(int(a) % max(ndim, 1))
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis!r}")
+    return tuple(sorted(out))
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a reduction over ``axes`` with keepdims=True."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def normalize_index(index: Any) -> Any:
+    """Turn tensors and lists inside an index into integer or boolean arrays."""
+    if isinstance(index, tuple):
+        return tuple(_index_part(i) for i in index)
+    return _index_part(index)
+
+
+def _index_part(i: Any) -> Any:
+    if isinstance(i, Tensor):
+        i = i.data
+        if i.dtype.kind == "f":
+            if not np.all(np.isfinite(i)) or not np.all(i == np.round(i)):
+                raise IndexError("getitem: a tensor used as an index must hold whole numbers")
+            return i.astype(np.intp)
+    if isinstance(i, list):
+        i = np.asarray(i)
+        if i.dtype.kind == "f":
+            raise IndexError(f"getitem: index arrays must be integers or booleans, got {i.dtype}")
+    return i
+
+
+def _is_basic(index: Any) -> bool:
+    """Basic indexing (ints, slices, None, ...) never picks an element twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return not any(isinstance(p, np.ndarray) for p in parts)
+
+
+# --------------------------------------------------------------------------- elementwise
+
+
+class Add(Function):
+    # add: d(a+b)/da = 1, d(a+b)/db = 1
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad, grad
+
+
+class Sub(Function):
+    # sub: d(a-b)/da = 1, d(a-b)/db = -1   (the documents' l2_error = y - l2)
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Function):
+    # neg: d(-a)/da = -1
+    @staticmethod
+    def forward(ctx: Context, a: Any) -> Any:
+        return -a
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return -grad
+
+
+class Mul(Function):
+    # mul: d(a*b)/da = b, d(a*b)/db = a   (weight_delta = input * delta)
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    # div: d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        out = a / b
+        ctx.save_for_backward(b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad / b
+        return (grad_a if need_a else None), (-grad_a * out if need_b else None)
+
+
+class Pow(Function):
+    # pow: d(a**b)/da = b * a**(b-1), d(a**b)/db = out * log(a)
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad_b = None
+        if need_a:
+            # a**0 is constant: its derivative is 0 even at a == 0 (where a**-1 is inf).
+            grad_a = grad * 0.0 if isinstance(b, int | float) and b == 0 else grad * b * a ** (b - 1)
+        if need_b:
+            grad_b = grad * out * _log(a)
+        return grad_a, grad_b
+
+
+class Exp(Function):
+    # exp: d = out
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    # log: d = 1/x
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    # sqrt: d = 1/(2*out)
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad / (out * 2.0)
+
+
+class Abs(Function):
+    # abs: d = sign(x), 0 at x == 0
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (sign,) = ctx.saved_tensors
+        return grad * sign
+
+
+class Sigmoid(Function):
+    # sigmoid: d = out*(1-out), as nonlin(x, deriv=True)
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        # The documents' nonlin(x): 1/(1+exp(-x)). For x < -709, exp(-x) overflows to inf and
+        # the result is the correct limit 0, so the overflow warning is silenced.
+        with np.errstate(over="ignore"):
+            out = 1.0 / (1.0 + np.exp(-x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * out * (1.0 - out)
+
+
+class Tanh(Function):
+    # tanh: d = 1 - out**2
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * (1.0 - out * out)
+
+
+class ReLU(Function):
+    # relu: d = 1 where x > 0, else 0 (0 at the kink)
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.maximum(x, 0.0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * (x > 0)
+
+
+class Clamp(Function):
+    # clamp: d = 1 where low <= x <= high, else 0
+    @staticmethod
+    def forward(ctx: Context, x: Any, low: float | None = None, high: float | None = None) -> Any:
+        inside = np.ones(x.shape, dtype=bool)
+        if low is not None:
+            inside &= x >= low
+        if high is not None:
+            inside &= x <= high
+        ctx.save_for_backward(inside)
+        return np.clip(x, low, high)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (inside,) = ctx.saved_tensors
+        return grad * inside
+
+
+class Cast(Function):
+    # cast: d = 1 (the gradient is cast back to the input's dtype by the engine)
+    @staticmethod
+    def forward(ctx: Context, x: Any, dtype: np.dtype) -> Any:
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad
+
+
+# --------------------------------------------------------------------------- matmul
+
+
+class MatMul(Function):
+    # matmul: d(a@b)/da = grad @ b.T, d(a@b)/db = a.T @ grad   (syn0 += l0.T.dot(l1_delta))
+    @staticmethod
+    def forward(ctx: Context, a: Any, b: Any) -> Any:
+        ctx.save_for_backward(a, b)
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError(
+                f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and "
+                f"{b.shape} (use * to multiply by a scalar)"
+            )
+        k_a = a.shape[-1]
+        k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if k_a != k_b:
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} do not align ({k_a} != {k_b})"
+            )
+        try:
+            return a @ b
+        except ValueError:  # the batch dimensions do not broadcast
+            raise ValueError(
+                f"matmul: batch dimensions of shapes {a.shape} and {b.shape} do not broadcast"
+            ) from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        if a.ndim == 1 and b.ndim == 1:  # inner product: a scalar out
+            return (grad * b if need_a else None), (grad * a if need_b else None)
+        # A 1-D operand is a row (left) or a column (right) matrix whose extra axis is dropped
+        # from the result, as NumPy does; put that axis back on grad to use the 2-D rule.
+        if a.ndim == 1:
+            grad = grad[..., None, :]
+            a2 = a.reshape(1, -1)
+        else:
+            a2 = a
+        if b.ndim == 1:
+            grad = grad[..., None]
+            b2 = b.reshape(-1, 1)
+        else:
+            b2 = b
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = grad @ b2.swapaxes(-1, -2)
+            if a.ndim == 1:
+                grad_a = grad_a[..., 0, :]
+        if need_b:
+            grad_b = a2.swapaxes(-1, -2) @ grad
+            if b.ndim == 1:
+                grad_b = grad_b[..., 0]
+        return grad_a, grad_b
+
+
+# --------------------------------------------------------------------------- reductions
+
+
+class Sum(Function):
+    # sum: d = 1 for every summed element: grad is copied back along the summed axes
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
+        ctx.in_shape = x.shape
+        ctx.kept = _kept_shape(x.shape, axis)
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return _broadcast(grad.reshape(ctx.kept), ctx.in_shape)
+
+
+class Mean(Function):
+    # mean: d = 1/n for each of the n averaged elements
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
+        ctx.in_shape = x.shape
+        ctx.kept = _kept_shape(x.shape, axis)
+        ctx.n = int(np.prod([x.shape[i] for i in axis]))
+        if ctx.n == 0:
+            raise ValueError(f"mean of an empty selection (shape {x.shape}, axis {axis})")
+        return np.mean(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return _broadcast(grad.reshape(ctx.kept) / ctx.n, ctx.in_shape)
+
+
+class Max(Function):
+    # max: d = 1 at the maximum, 0 elsewhere; tied maxima share it evenly (1/count each)
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
+        if x.size == 0:
+            raise ValueError(f"max of an empty tensor (shape {x.shape})")
+        m = np.max(x, axis=axis, keepdims=True)
+        hit = x == m
+        ctx.kept = m.shape
+        ctx.save_for_backward((hit / hit.sum(axis=axis, keepdims=True)).astype(x.dtype))
+        return m if keepdims else m.reshape([n for i, n in enumerate(x.shape) if i not in axis])
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (share,) = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * share
+
+
+# --------------------------------------------------------------------------- softmax
+
+
+class Softmax(Function):
+    # softmax: d = out * (grad - sum(grad*out))   along the softmax axis
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: int) -> Any:
+        e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+        out = e / np.sum(e, axis=axis, keepdims=True)
+        ctx.axis = axis
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True))
+
+
+class LogSoftmax(Function):
+    # log_softmax: d = grad - softmax * sum(grad),  softmax = exp(out)
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: int) -> Any:
+        shifted = x - np.max(x, axis=axis, keepdims=True)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        ctx.axis = axis
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad - _exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+class Reshape(Function):
+    # reshape: d = 1, grad reshaped back
+    @staticmethod
+    def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
+        ctx.in_shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad.reshape(ctx.in_shape)
+
+
+class Transpose(Function):
+    # transpose: d = 1, grad permuted back by the inverse permutation
+    @staticmethod
+    def forward(ctx: Context, x: Any, axes: tuple[int, ...]) -> Any:
+        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)) or len(axes) != x.ndim:
+            raise ValueError(
+                f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape "
+                f"{x.shape}"
+            )
+        ctx.inverse = tuple(np.argsort([a % x.ndim for a in axes]))
+        return x.transpose(axes)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad.transpose(ctx.inverse)
+
+
+class BroadcastTo(Function):
+    # broadcast_to: d = 1 for each copy; the engine sums the copies back
+    @staticmethod
+    def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
+        try:
+            return np.broadcast_to(x, shape).copy()
+        except ValueError:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}") from None
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad
+
+
+class GetItem(Function):
+    # getitem: d = 1 for each picked element, added back where it came from
+    @staticmethod
+    def forward(ctx: Context, x: Any, index: Any) -> Any:
+        ctx.in_shape = x.shape
+        ctx.index = index
+        out = x[index]
+        return out.copy() if isinstance(out, np.ndarray) else np.asarray(out)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        if isinstance(grad, Tensor):
+            return IndexAdd.apply(grad, shape=ctx.in_shape, index=ctx.index)
+        return IndexAdd.forward(ctx, grad, ctx.in_shape, ctx.index)
+
+
+class IndexAdd(Function):
+    # index_add (getitem's backward): zeros of `shape` with grad added at index; d = grad[index]
+    @staticmethod
+    def forward(ctx: Context, g: Any, shape: tuple[int, ...], index: Any) -> Any:
+        ctx.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:  # an element picked twice gets both contributions
+            np.add.at(out, index, g)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        return grad[ctx.index]

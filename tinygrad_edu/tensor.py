@@ -1,0 +1,766 @@
+"""The engine's core: ``Tensor``, ``Function`` (one graph node per op call) and grad mode.
+
+A ``Tensor`` wraps a NumPy array. Every operation on tensors is a ``Function`` subclass
+(see ``ops.py``) whose ``forward`` computes on plain arrays and whose ``backward`` turns the
+gradient of the output into gradients of the inputs. When any input requires grad, the
+output remembers the call in ``_ctx`` (a ``Context``): that chain of contexts *is* the
+computation graph that ``backward()`` walks in reverse (see ``autograd.py``).
+
+Dependencies flow one way: this module and ``ops``/``autograd`` know nothing of ``nn``,
+drawing or exercises.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar, Union
+
+import numpy as np
+
+__all__ = [
+    "Tensor",
+    "Function",
+    "Context",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "is_grad_enabled",
+]
+
+DEFAULT_DTYPE = np.dtype(np.float64)
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+# What a user may pass where a tensor is expected.
+TensorLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# --------------------------------------------------------------------------- grad mode
+
+
+class _GradMode(threading.local):
+    """Per-thread switch: does an op record the graph? (``no_grad`` is thread-local.)"""
+
+    enabled: bool = True
+
+    def __init__(self) -> None:
+        self.stack: list[bool] = []
+
+
+_grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when operations in this thread record the graph."""
+    return _grad_mode.enabled
+
+
+class set_grad_enabled:
+    """Context manager and decorator that turns graph recording on or off in this thread.
+
+    The previous mode is restored on exit, even when the body raises. One instance may be
+    entered in several threads or nested: the previous modes live on a per-thread stack.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+
+    def __enter__(self) -> None:
+        _grad_mode.stack.append(_grad_mode.enabled)
+        _grad_mode.enabled = self.mode
+
+    def __exit__(self, *exc_info: object) -> None:
+        _grad_mode.enabled = _grad_mode.stack.pop()
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """``with no_grad():`` (or ``@no_grad()``): nothing inside records a graph.
+
+    Results computed inside have ``requires_grad=False`` and ``is_leaf=True``. Use it for
+    evaluation and for updating weights in place, as the documents do with ``syn0 += ...``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """``with enable_grad():`` records the graph again inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# --------------------------------------------------------------------------- Function
+
+
+class Context:
+    """What one op call remembers for its backward: the ``ctx`` of ``forward``/``backward``.
+
+    ``parents`` has one entry per positional argument of ``apply`` (the input ``Tensor``, or
+    ``None`` for a constant), so ``backward`` returns one gradient per positional argument,
+    exactly as ``torch.autograd.Function`` does. Ops may set other attributes on it freely.
+    """
+
+    __slots__ = ("fn", "parents", "needs_input_grad", "saved", "graph_output", "__dict__")
+
+    def __init__(self, fn: type[Function]) -> None:
+        self.fn = fn
+        self.parents: tuple[Tensor | None, ...] = ()
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self.saved: tuple[Any, ...] | None = ()
+        # Set by autograd only while a create_graph backward runs this node (see saved_tensors).
+        self.graph_output: Tensor | None = None
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep values (arrays, usually inputs or the output) for ``backward``.
+
+        Save only the op's inputs, its output, or values that are piecewise constant in the
+        inputs (masks, signs): when ``create_graph=True`` inputs and output come back as graph
+        tensors so the backward itself can be differentiated; anything else comes back as a
+        constant.
+        """
+        self.saved = values
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """What ``save_for_backward`` kept: arrays, or ``Tensor``s during ``create_graph``."""
+        saved = self.saved
+        if saved is None:
+            raise RuntimeError(
+                f"{self.fn.__name__}: trying to backward through the graph a second time: "
+                "the values it saved for backward were released after the first backward(). "
+                "Call backward(retain_graph=True) the first time if you need to go through "
+                "the graph again."
+            )
+        out = self.graph_output
+        if out is None:
+            return saved
+        return tuple(self._as_graph_tensor(v, out) for v in saved)
+
+    def _as_graph_tensor(self, value: Any, out: Tensor) -> Any:
+        if not isinstance(value, np.ndarray):
+            return value
+        if value is out.data:
+            return out
+        for p in self.parents:
+            if p is not None and value is p.data:
+                return p
+        return Tensor._wrap(value)
+
+
+class Function:
+    """Base of every operation: subclass it with static ``forward`` and ``backward``.
+
+    ``forward(ctx, *args, **kwargs)`` receives the NumPy arrays of the ``Tensor`` arguments
+    (other arguments as given) and returns an array. ``backward(ctx, grad_output)`` returns
+    one gradient per positional argument of ``forward`` (``None`` for a constant or an input
+    that needs none), each of the input's shape or of a shape it broadcasts to (the engine
+    sums the broadcast axes away). Write backward with operators and methods that both
+    ``np.ndarray`` and ``Tensor`` have: then ``create_graph=True`` can differentiate it again.
+
+    Use it as ``MyOp.apply(x, y)``, exactly like ``torch.autograd.Function``.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        ctx = Context(cls)
+        arrays = []
+        requires_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                requires_grad = requires_grad or a._requires_grad
+            else:
+                arrays.append(a)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except (ValueError, IndexError) as e:
+            raise _prefixed(e, cls.__name__.lower()) from e
+        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            out = np.asarray(out) if isinstance(out, np.floating) else _forward_result(cls, out)
+        elif out.dtype.kind != "f":
+            out = _forward_result(cls, out)
+        if requires_grad and _grad_mode.enabled:
+            ctx.parents = tuple(a if isinstance(a, Tensor) else None for a in args)
+            ctx.needs_input_grad = tuple(p is not None and p._requires_grad for p in ctx.parents)
+            t = Tensor._wrap(out)
+            t._requires_grad = True
+            t._ctx = ctx
+            return t
+        return Tensor._wrap(out)
+
+
+def _prefixed(e: Exception, op: str) -> Exception:
+    """The same error, its message starting with the op's name (once)."""
+    msg = str(e)
+    if msg.startswith(op + ":"):
+        return e
+    kind = IndexError if isinstance(e, IndexError) and not isinstance(e, ValueError) else ValueError
+    return kind(f"{op}: {msg}")
+
+
+def _forward_result(cls: type, out: Any) -> np.ndarray:
+    """Accept a NumPy scalar or array-like from forward; insist on floating data."""
+    arr = np.asarray(out.data if isinstance(out, Tensor) else out)
+    if arr.dtype.kind in "biu":
+        return arr.astype(DEFAULT_DTYPE)
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{cls.__name__}.forward returned data of dtype {arr.dtype}; "
+                        "tensors hold floating point numbers")
+    return arr
+
+
+# --------------------------------------------------------------------------- Tensor helpers
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    d = np.dtype(dtype)
+    if d not in _FLOAT_DTYPES:
+        raise TypeError(f"Tensor: dtype must be float32 or float64, got {d}")
+    return d
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Copy ``data`` into a float array, following the contract's dtype rules."""
+    want = None if dtype is None else _float_dtype(dtype)
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        raise ValueError(f"Tensor: cannot make an array from the data ({e})") from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        if want is None:
+            if arr.dtype in _FLOAT_DTYPES:
+                return arr
+            if arr.dtype.itemsize < 4:  # float16: float32 holds it exactly
+                return arr.astype(np.float32)
+            raise TypeError(f"Tensor: unsupported dtype {arr.dtype}; use float32 or float64")
+        return arr.astype(want, copy=False)
+    if kind in "biu":
+        return arr.astype(want or DEFAULT_DTYPE)
+    raise TypeError(
+        f"Tensor: unsupported data of dtype {arr.dtype} "
+        f"({'complex' if kind == 'c' else 'strings' if kind in 'US' else 'objects'}); "
+        "a tensor holds real numbers (float32 or float64)"
+    )
+
+
+def _operand(x: Any) -> Any:
+    """The other side of a binary operator: a Tensor, or a Python number kept weakly typed.
+
+    A Python (or NumPy) scalar stays a plain ``float``/``int`` so it never changes a
+    tensor's dtype; arrays and lists become constant tensors.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if type(x) is float or type(x) is int:
+        return x
+    if isinstance(x, _INTS):
+        return int(x)
+    if isinstance(x, _FLOATS):
+        return float(x)
+    if isinstance(x, _ARRAYS):
+        return Tensor(x)
+    return None
+
+
+_INTS = (bool, int, np.integer)
+_FLOATS = (float, np.floating)
+_ARRAYS = (np.ndarray, list, tuple)
+
+
+def _shape_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
+    """``f(2, 3)`` and ``f((2, 3))`` both mean the shape (2, 3)."""
+    if len(shape) == 1 and isinstance(shape[0], tuple | list):
+        shape = tuple(shape[0])
+    try:
+        return tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"{op}: shape must be integers, got {shape!r}") from None
+
+
+def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, int | np.integer):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
+
+
+# --------------------------------------------------------------------------- Tensor
+
+
+class Tensor:
+    """An n-dimensional array of floats that records the operations made on it.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    Tensor([2., 4.])
+    """
+
+    __slots__ = ("data", "grad", "_requires_grad", "_ctx", "name", "__weakref__")
+
+    # NumPy hands binary operators with a Tensor on the right back to the Tensor
+    # (``array * t`` calls ``t.__rmul__``) instead of treating it as an array of objects.
+    __array_ufunc__ = None
+
+    data: np.ndarray
+    grad: Tensor | None
+    _requires_grad: bool
+    _ctx: Context | None
+    name: str | None
+
+    def __init__(
+        self,
+        data: TensorLike,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> None:
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self._requires_grad = bool(requires_grad)
+        self._ctx = None
+        self.name = name
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray) -> Tensor:
+        """A constant tensor around an existing float array (no copy, no checks)."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t._requires_grad = False
+        t._ctx = None
+        t.name = None
+        return t
+
+    # ----------------------------------------------------------------- attributes
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self._ctx is not None and not flag:
+            raise RuntimeError(
+                "requires_grad: only a leaf tensor's flag can be changed; "
+                "use .detach() to get a tensor without the graph"
+            )
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, flag: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor."""
+        self.requires_grad = flag
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True unless an op that recorded the graph made this tensor."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self) -> Context | None:
+        """The graph node that made this tensor (``None`` for a leaf)."""
+        return self._ctx
+
+    @property
+    def op(self) -> str | None:
+        """Name of the operation that made this tensor, e.g. ``"Sigmoid"``."""
+        return None if self._ctx is None else self._ctx.fn.__name__
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 (NumPy's and PyTorch's name)
+        """The axes reversed; a no-op on 1-D, as in NumPy."""
+        return self.transpose()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item: only a one-element tensor converts to a Python number, "
+                f"got shape {self.shape}"
+            )
+        return float(self.data.reshape(()))
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def detach(self) -> Tensor:
+        """The same data (shared memory) without the graph."""
+        return Tensor._wrap(self.data)
+
+    # By identity, so tensors can key dicts and sets although == is elementwise.
+    __hash__ = object.__hash__
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"bool: the truth value of a tensor of shape {self.shape} is ambiguous"
+            )
+        return bool(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def __repr__(self) -> str:
+        prefix = "Tensor("
+        body = np.array2string(self.data, separator=", ", prefix=prefix)
+        extras = []
+        if self.data.dtype != DEFAULT_DTYPE:
+            extras.append(f"dtype={self.data.dtype}")
+        if self._ctx is not None:
+            extras.append(f"grad_fn=<{self._ctx.fn.__name__}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        return prefix + body + "".join(", " + e for e in extras) + ")"
+
+    # ----------------------------------------------------------------- factories
+
+    @classmethod
+    def zeros(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+        return cls(np.zeros(_shape_arg("zeros", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
+                   requires_grad=requires_grad)
+
+    @classmethod
+    def ones(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+        return cls(np.ones(_shape_arg("ones", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
+                   requires_grad=requires_grad)
+
+    @classmethod
+    def randn(
+        cls,
+        *shape: Any,
+        rng: np.random.Generator | int | None = None,
+        requires_grad: bool = False,
+        dtype: Any = None,
+    ) -> Tensor:
+        """Standard normal samples; ``rng`` is a ``np.random.Generator`` or an int seed."""
+        d = _float_dtype(dtype or DEFAULT_DTYPE)
+        data = _rng(rng).standard_normal(_shape_arg("randn", shape))
+        return cls(data.astype(d, copy=False), requires_grad=requires_grad)
+
+    @classmethod
+    def uniform(
+        cls,
+        *shape: Any,
+        low: float = -1.0,
+        high: float = 1.0,
+        rng: np.random.Generator | int | None = None,
+        requires_grad: bool = False,
+        dtype: Any = None,
+    ) -> Tensor:
+        """Samples from U[low, high); ``rng`` is a ``np.random.Generator`` or an int seed."""
+        if not low < high:
+            raise ValueError(f"uniform: need low < high, got low={low}, high={high}")
+        d = _float_dtype(dtype or DEFAULT_DTYPE)
+        data = _rng(rng).uniform(low, high, _shape_arg("uniform", shape))
+        return cls(data.astype(d, copy=False), requires_grad=requires_grad)
+
+    # ----------------------------------------------------------------- autograd
+
+    def backward(
+        self,
+        grad: TensorLike | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
+        """Accumulate d(self)/d(t) into ``t.grad`` for every ``t`` that requires grad.
+
+        ``grad`` is the gradient flowing into ``self`` (defaults to 1 for a one-element
+        tensor). Every tensor that requires grad gets ``.grad``, intermediates included.
+        Values saved for backward are released afterwards unless ``retain_graph=True``;
+        ``create_graph=True`` makes the gradients themselves differentiable.
+        """
+        _autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    # ----------------------------------------------------------------- operators
+
+    def __add__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Add.apply(self, o)
+
+    def __radd__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Add.apply(o, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Sub.apply(self, o)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Sub.apply(o, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Mul.apply(self, o)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Mul.apply(o, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Div.apply(self, o)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Div.apply(o, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Pow.apply(self, o)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        return NotImplemented if o is None else _ops.Pow.apply(o, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        if o is None or not isinstance(o, Tensor):
+            return NotImplemented if o is None else self.__matmul__(Tensor(o))
+        return _ops.MatMul.apply(self, o)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        o = _operand(other)
+        if o is None or not isinstance(o, Tensor):
+            return NotImplemented if o is None else Tensor(o).__matmul__(self)
+        return _ops.MatMul.apply(o, self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    # In-place operators update ``.data`` when no graph is being recorded (the documents'
+    # ``syn0 += ...`` inside ``no_grad``); on a leaf that requires grad they would silently
+    # detach it from its own gradient, so they refuse, as PyTorch does.
+    def _inplace(self, other: Any, op: str, ufunc: np.ufunc, fallback: Callable[[Any], Tensor]
+                 ) -> Tensor:
+        o = _operand(other)
+        if o is None:
+            return NotImplemented
+        other_rg = isinstance(o, Tensor) and o._requires_grad
+        if not _grad_mode.enabled or not (self._requires_grad or other_rg):
+            value = o.data if isinstance(o, Tensor) else o
+            try:
+                ufunc(self.data, value, out=self.data, casting="same_kind")
+            except ValueError as e:
+                raise ValueError(f"{op}: {e} (tensor shape {self.shape})") from None
+            return self
+        if self._ctx is None and self._requires_grad:
+            raise RuntimeError(
+                f"{op}: a leaf tensor that requires grad cannot be changed in place while the "
+                "graph is recorded; update it inside `with no_grad():` (or through .data)"
+            )
+        return fallback(o)
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(other, "add_", np.add, self.__add__)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(other, "sub_", np.subtract, self.__sub__)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(other, "mul_", np.multiply, self.__mul__)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(other, "div_", np.true_divide, self.__truediv__)
+
+    # Comparisons are not differentiable: they return plain boolean arrays.
+    def _cmp_value(self, other: Any) -> Any:
+        return other.data if isinstance(other, Tensor) else other
+
+    def __lt__(self, other: Any) -> np.ndarray:
+        return self.data < self._cmp_value(other)
+
+    def __le__(self, other: Any) -> np.ndarray:
+        return self.data <= self._cmp_value(other)
+
+    def __gt__(self, other: Any) -> np.ndarray:
+        return self.data > self._cmp_value(other)
+
+    def __ge__(self, other: Any) -> np.ndarray:
+        return self.data >= self._cmp_value(other)
+
+    def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return self.data == self._cmp_value(other)
+
+    def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
+        return self.data != self._cmp_value(other)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.GetItem.apply(self, index=_ops.normalize_index(index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise TypeError(
+            "Tensor does not support item assignment (it would rewrite the graph); "
+            "build a new tensor, or write to t.data[...] to change values outside the graph"
+        )
+
+    # ----------------------------------------------------------------- methods
+
+    def dot(self, other: Any) -> Tensor:
+        """Matrix product, same as ``@`` (the documents' ``np.dot``)."""
+        return self.__matmul__(other)
+
+    matmul = dot
+
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.Sum.apply(self, axis=_ops.normalize_axis("sum", axis, self.ndim),
+                              keepdims=keepdims)
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return _ops.Mean.apply(self, axis=_ops.normalize_axis("mean", axis, self.ndim),
+                               keepdims=keepdims)
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Largest value; the gradient is split evenly among tied maxima."""
+        return _ops.Max.apply(self, axis=_ops.normalize_axis("max", axis, self.ndim),
+                              keepdims=keepdims)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """``reshape(2, 3)`` or ``reshape((2, 3))``; one ``-1`` is inferred."""
+        return _ops.Reshape.apply(self, shape=_shape_arg("reshape", shape))
+
+    view = reshape
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes as NumPy does: no argument reverses them."""
+        perm = _shape_arg("transpose", axes) if axes else tuple(range(self.ndim))[::-1]
+        return _ops.Transpose.apply(self, axes=perm)
+
+    permute = transpose
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        perm = list(range(self.ndim))
+        try:
+            perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
+        except IndexError:
+            raise ValueError(
+                f"swapaxes: axes {axis1} and {axis2} out of range for shape {self.shape}"
+            ) from None
+        return _ops.Transpose.apply(self, axes=tuple(perm))
+
+    def broadcast_to(self, *shape: Any) -> Tensor:
+        """Repeat along broadcast axes (NumPy's rules); the gradient sums them back."""
+        return _ops.BroadcastTo.apply(self, shape=_shape_arg("broadcast_to", shape))
+
+    def astype(self, dtype: Any) -> Tensor:
+        """Cast to float32 or float64; the gradient is cast back."""
+        d = _float_dtype(dtype)
+        return self if d == self.data.dtype else _ops.Cast.apply(self, dtype=d)
+
+    def exp(self) -> Tensor:
+        return _ops.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return _ops.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return _ops.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        return _ops.Abs.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return _ops.Sigmoid.apply(self)
+
+    def tanh(self) -> Tensor:
+        return _ops.Tanh.apply(self)
+
+    def relu(self) -> Tensor:
+        return _ops.ReLU.apply(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+        """Limit values to [min, max]; the gradient is 0 where a bound is active."""
+        if min is None and max is None:
+            raise ValueError("clamp: give min, max or both")
+        return _ops.Clamp.apply(self, low=min, high=max)
+
+    clip = clamp
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", axis, self.ndim)[0])
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return _ops.LogSoftmax.apply(
+            self, axis=_ops.normalize_axis("log_softmax", axis, self.ndim)[0])
+
+    def draw(self, **options: Any) -> Any:
+        """This tensor's graph as a ``graphviz.Digraph`` (see ``draw_graph``)."""
+        from .draw import draw_graph
+
+        return draw_graph(self, **options)
+
+
+# The op definitions and the backward pass use Tensor, so they are imported after it.
+from . import autograd as _autograd  # noqa: E402
+from . import ops as _ops  # noqa: E402
