@@ -101,7 +101,7 @@ def _backprop(
                 ctx.graph_output = None
         else:
             result = ctx.fn.backward(ctx, g)
-        for i, (p, gi) in enumerate(zip(ctx.parents, _as_grads(ctx, result))):
+        for i, (p, gi) in enumerate(zip(ctx.parents, _as_grads(ctx, result), strict=True)):
             if p is None or gi is None or not p._requires_grad:
                 continue
             if create_graph:

@@ -199,7 +199,7 @@ def _gradcheck(fn: Callable[..., Any], inputs: Sequence[Tensor], eps: float, ato
         max_abs = max(max_abs, float(err.max()))
         max_rel = max(max_rel, float(rel.max()))
         score = excess if bad else err
-        r, c = np.unravel_index(int(np.argmax(score)), score.shape)
+        r, c = (int(v) for v in np.unravel_index(int(np.argmax(score)), score.shape))
         key = (bad, float(score[r, c]))
         if key > worst_key:
             worst_key = key

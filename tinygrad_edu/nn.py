@@ -52,6 +52,9 @@ class Module:
     and their dotted names (``fc1.weight``).
     """
 
+    _parameters: OrderedDict[str, Parameter]
+    _modules: OrderedDict[str, Module]
+
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
@@ -301,7 +304,8 @@ def _clamped_log(x: Any) -> Any:
 
 
 class _BinaryCrossEntropy(Function):
-    # bce: L = -(y*log(p) + (1-y)*log(1-p)),  dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p)
+    # bce: L = -(y*log(p) + (1-y)*log(1-p)),
+    #      dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p)
     # (logs floored at -100 and p*(1-p) at 1e-12, as in PyTorch, so p = 0 or 1 stays finite)
     @staticmethod
     def forward(ctx: Context, p: Any, y: Any) -> Any:

@@ -170,7 +170,8 @@ class Pow(Function):
         grad_a = grad_b = None
         if need_a:
             # a**0 is constant: its derivative is 0 even at a == 0 (where a**-1 is inf).
-            grad_a = grad * 0.0 if isinstance(b, int | float) and b == 0 else grad * b * a ** (b - 1)
+            zero_power = isinstance(b, int | float) and b == 0
+            grad_a = grad * 0.0 if zero_power else grad * b * a ** (b - 1)
         if need_b:
             grad_b = grad * out * _log(a)
         return grad_a, grad_b
@@ -278,7 +279,7 @@ class Clamp(Function):
     # clamp: d = 1 where low <= x <= high, else 0
     @staticmethod
     def forward(ctx: Context, x: Any, low: float | None = None, high: float | None = None) -> Any:
-        inside = np.ones(x.shape, dtype=bool)
+        inside = np.ones(x.shape, dtype=bool)  # where d = 1
         if low is not None:
             inside &= x >= low
         if high is not None:

@@ -21,7 +21,7 @@ def save(state_dict: dict[str, Any], path: str | os.PathLike[str]) -> None:
             raise TypeError(f"save: {name} has dtype {arr.dtype}; only numeric arrays are saved")
         arrays[name] = arr
     with open(path, "wb") as f:  # a file object, so NumPy does not append ".npz" to the name
-        np.savez(f, **arrays)
+        np.savez(f, **arrays)  # type: ignore[arg-type]  # (NumPy's stub types **kwds badly)
 
 
 def load(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:

@@ -16,7 +16,7 @@ import functools
 import operator
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
 
@@ -124,6 +124,14 @@ class Context:
         self.saved: tuple[Any, ...] | None = ()
         # Set by autograd only while a create_graph backward runs this node (see saved_tensors).
         self.graph_output: Tensor | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for attributes never set: ops keep their own (ctx.axis, ctx.in_shape).
+        raise AttributeError(f"{self.fn.__name__} context has no attribute {name!r}")
+
+    if TYPE_CHECKING:  # ops may set any attribute; tell the type checker so at no run-time cost
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values (arrays, usually inputs or the output) for ``backward``.
