@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -72,15 +72,21 @@ def _as_grads(ctx: Context, result: Any) -> tuple[Any, ...]:
     return tuple(grads)
 
 
+StepHook = Callable[[Tensor, Any, "list[Any]"], None]
+
+
 def _backprop(
     roots: Sequence[Tensor],
     root_grads: Sequence[Any],
     retain_graph: bool,
     create_graph: bool,
+    on_step: StepHook | None = None,
 ) -> dict[Tensor, Any]:
     """Run the chain rule from ``roots``; return the gradient of every tensor reached.
 
     Gradients are arrays, or tensors carrying their own graph when ``create_graph``.
+    ``on_step(node, grad, sent)``, if given, sees each op as it is visited: the gradient
+    arriving at its output and the contribution sent to each input (None where none is).
     """
     grads: dict[Tensor, Any] = {}
     for r, g in zip(roots, root_grads, strict=True):
@@ -101,6 +107,7 @@ def _backprop(
                 ctx.graph_output = None
         else:
             result = ctx.fn.backward(ctx, g)
+        sent: list[Any] = [None] * len(ctx.parents) if on_step is not None else []
         for i, (p, gi) in enumerate(zip(ctx.parents, _as_grads(ctx, result), strict=True)):
             if p is None or gi is None or not p._requires_grad:
                 continue
@@ -116,6 +123,10 @@ def _backprop(
             prev = grads.get(p)
             # Out of place: a contribution may be the very array another tensor holds.
             grads[p] = gi if prev is None else prev + gi
+            if on_step is not None:
+                sent[i] = gi
+        if on_step is not None:
+            on_step(node, g, sent)
         if not retain_graph and ctx.saved:
             ctx.saved = None
     return grads

@@ -81,7 +81,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        out = self.forward(*args, **kwargs)
+        # Remember on the output's graph node which module made it and from which inputs,
+        # so draw_graph can box a layer's tensors together. Nothing when no graph is recorded.
+        if isinstance(out, Tensor) and out._ctx is not None and not any(out is a for a in args):
+            calls = out._ctx.__dict__.setdefault("module_calls", [])
+            calls.append((self, tuple(a for a in args if isinstance(a, Tensor))))
+        return out
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every submodule, with dotted names ("" for this one)."""
@@ -188,7 +194,8 @@ class Linear(Module):
         return out + self.bias if self.bias is not None else out
 
     def extra_repr(self) -> str:
-        return f"{self.in_features}, {self.out_features}, bias={self.bias is not None}"
+        return f"{self.in_features}, {self.out_features}" + ("" if self.bias is not None
+                                                           else ", bias=False")
 
 
 class Sigmoid(Module):
@@ -303,10 +310,10 @@ def _clamped_log(x: Any) -> Any:
         return np.maximum(np.log(x), -100.0)
 
 
+# bce: L = -(y*log(p) + (1-y)*log(1-p)),
+#      dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p)
+# (logs floored at -100 and p*(1-p) at 1e-12, as in PyTorch, so p = 0 or 1 stays finite)
 class _BinaryCrossEntropy(Function):
-    # bce: L = -(y*log(p) + (1-y)*log(1-p)),
-    #      dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p)
-    # (logs floored at -100 and p*(1-p) at 1e-12, as in PyTorch, so p = 0 or 1 stays finite)
     @staticmethod
     def forward(ctx: Context, p: Any, y: Any) -> Any:
         if not np.all((p >= 0) & (p <= 1)):

@@ -2,7 +2,8 @@
 
 Each op is a ``Function``: ``forward`` computes on NumPy arrays, ``backward`` maps the
 gradient of the output (``grad``, the documents' "delta" arriving from above) to one
-gradient per input. The comment on each op is its derivative in the documents' notation.
+gradient per input. The comment just above each op is its derivative in the documents'
+notation; ``draw_graph(show_rules=True)`` shows that same comment on the op's node.
 
 Backward rules are written with operators and methods that ``np.ndarray`` and ``Tensor``
 share (``*``, ``@``, ``.sum``, ``.reshape``, ``.swapaxes``) plus the few helpers below
@@ -92,8 +93,10 @@ def _is_basic(index: Any) -> bool:
 # --------------------------------------------------------------------------- elementwise
 
 
+# add: d(a+b)/da = 1, d(a+b)/db = 1
 class Add(Function):
-    # add: d(a+b)/da = 1, d(a+b)/db = 1
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         return a + b
@@ -103,8 +106,10 @@ class Add(Function):
         return grad, grad
 
 
+# sub: d(a-b)/da = 1, d(a-b)/db = -1   (the documents' l2_error = y - l2)
 class Sub(Function):
-    # sub: d(a-b)/da = 1, d(a-b)/db = -1   (the documents' l2_error = y - l2)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         return a - b
@@ -114,8 +119,10 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
+# neg: d(-a)/da = -1
 class Neg(Function):
-    # neg: d(-a)/da = -1
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any) -> Any:
         return -a
@@ -125,8 +132,10 @@ class Neg(Function):
         return -grad
 
 
+# mul: d(a*b)/da = b, d(a*b)/db = a   (weight_delta = input * delta)
 class Mul(Function):
-    # mul: d(a*b)/da = b, d(a*b)/db = a   (weight_delta = input * delta)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
@@ -139,8 +148,10 @@ class Mul(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
+# div: d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
 class Div(Function):
-    # div: d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         out = a / b
@@ -155,8 +166,10 @@ class Div(Function):
         return (grad_a if need_a else None), (-grad_a * out if need_b else None)
 
 
+# pow: d(a**b)/da = b * a**(b-1), d(a**b)/db = out * log(a)
 class Pow(Function):
-    # pow: d(a**b)/da = b * a**(b-1), d(a**b)/db = out * log(a)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         out = np.power(a, b)
@@ -177,8 +190,10 @@ class Pow(Function):
         return grad_a, grad_b
 
 
+# exp: d = out
 class Exp(Function):
-    # exp: d = out
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         out = np.exp(x)
@@ -191,8 +206,10 @@ class Exp(Function):
         return grad * out
 
 
+# log: d = 1/x
 class Log(Function):
-    # log: d = 1/x
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
@@ -204,8 +221,10 @@ class Log(Function):
         return grad / x
 
 
+# sqrt: d = 1/(2*out)
 class Sqrt(Function):
-    # sqrt: d = 1/(2*out)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         out = np.sqrt(x)
@@ -218,8 +237,10 @@ class Sqrt(Function):
         return grad / (out * 2.0)
 
 
+# abs: d = sign(x), 0 at x == 0
 class Abs(Function):
-    # abs: d = sign(x), 0 at x == 0
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(np.sign(x))
@@ -231,8 +252,10 @@ class Abs(Function):
         return grad * sign
 
 
+# sigmoid: d = out*(1-out), as nonlin(x, deriv=True)
 class Sigmoid(Function):
-    # sigmoid: d = out*(1-out), as nonlin(x, deriv=True)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         # The documents' nonlin(x): 1/(1+exp(-x)). For x < -709, exp(-x) overflows to inf and
@@ -248,8 +271,10 @@ class Sigmoid(Function):
         return grad * out * (1.0 - out)
 
 
+# tanh: d = 1 - out**2
 class Tanh(Function):
-    # tanh: d = 1 - out**2
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         out = np.tanh(x)
@@ -262,8 +287,10 @@ class Tanh(Function):
         return grad * (1.0 - out * out)
 
 
+# relu: d = 1 where x > 0, else 0 (0 at the kink)
 class ReLU(Function):
-    # relu: d = 1 where x > 0, else 0 (0 at the kink)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
         ctx.save_for_backward(x)
@@ -275,8 +302,10 @@ class ReLU(Function):
         return grad * (x > 0)
 
 
+# clamp: d = 1 where low <= x <= high, else 0
 class Clamp(Function):
-    # clamp: d = 1 where low <= x <= high, else 0
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, low: float | None = None, high: float | None = None) -> Any:
         inside = np.ones(x.shape, dtype=bool)  # where d = 1
@@ -293,8 +322,10 @@ class Clamp(Function):
         return grad * inside
 
 
+# cast: d = 1 (the gradient is cast back to the input's dtype by the engine)
 class Cast(Function):
-    # cast: d = 1 (the gradient is cast back to the input's dtype by the engine)
+    elementwise = True
+
     @staticmethod
     def forward(ctx: Context, x: Any, dtype: np.dtype) -> Any:
         return x.astype(dtype)
@@ -307,8 +338,8 @@ class Cast(Function):
 # --------------------------------------------------------------------------- matmul
 
 
+# matmul: d(a@b)/da = grad @ b.T, d(a@b)/db = a.T @ grad   (syn0 += l0.T.dot(l1_delta))
 class MatMul(Function):
-    # matmul: d(a@b)/da = grad @ b.T, d(a@b)/db = a.T @ grad   (syn0 += l0.T.dot(l1_delta))
     @staticmethod
     def forward(ctx: Context, a: Any, b: Any) -> Any:
         ctx.save_for_backward(a, b)
@@ -363,8 +394,8 @@ class MatMul(Function):
 # --------------------------------------------------------------------------- reductions
 
 
+# sum: d = 1 for every summed element: grad is copied back along the summed axes
 class Sum(Function):
-    # sum: d = 1 for every summed element: grad is copied back along the summed axes
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
         ctx.in_shape = x.shape
@@ -376,8 +407,8 @@ class Sum(Function):
         return _broadcast(grad.reshape(ctx.kept), ctx.in_shape)
 
 
+# mean: d = 1/n for each of the n averaged elements
 class Mean(Function):
-    # mean: d = 1/n for each of the n averaged elements
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
         ctx.in_shape = x.shape
@@ -392,8 +423,8 @@ class Mean(Function):
         return _broadcast(grad.reshape(ctx.kept) / ctx.n, ctx.in_shape)
 
 
+# max: d = 1 at the maximum, 0 elsewhere; tied maxima share it evenly (1/count each)
 class Max(Function):
-    # max: d = 1 at the maximum, 0 elsewhere; tied maxima share it evenly (1/count each)
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
         if x.size == 0:
@@ -413,8 +444,8 @@ class Max(Function):
 # --------------------------------------------------------------------------- softmax
 
 
+# softmax: d = out * (grad - sum(grad*out))   along the softmax axis
 class Softmax(Function):
-    # softmax: d = out * (grad - sum(grad*out))   along the softmax axis
     @staticmethod
     def forward(ctx: Context, x: Any, axis: int) -> Any:
         e = np.exp(x - np.max(x, axis=axis, keepdims=True))
@@ -429,8 +460,8 @@ class Softmax(Function):
         return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True))
 
 
+# log_softmax: d = grad - softmax * sum(grad),  softmax = exp(out)
 class LogSoftmax(Function):
-    # log_softmax: d = grad - softmax * sum(grad),  softmax = exp(out)
     @staticmethod
     def forward(ctx: Context, x: Any, axis: int) -> Any:
         shifted = x - np.max(x, axis=axis, keepdims=True)
@@ -448,8 +479,8 @@ class LogSoftmax(Function):
 # --------------------------------------------------------------------------- shapes
 
 
+# reshape: d = 1, grad reshaped back
 class Reshape(Function):
-    # reshape: d = 1, grad reshaped back
     @staticmethod
     def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
@@ -460,8 +491,8 @@ class Reshape(Function):
         return grad.reshape(ctx.in_shape)
 
 
+# transpose: d = 1, grad permuted back by the inverse permutation
 class Transpose(Function):
-    # transpose: d = 1, grad permuted back by the inverse permutation
     @staticmethod
     def forward(ctx: Context, x: Any, axes: tuple[int, ...]) -> Any:
         if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)) or len(axes) != x.ndim:
@@ -477,8 +508,8 @@ class Transpose(Function):
         return grad.transpose(ctx.inverse)
 
 
+# broadcast_to: d = 1 for each copy; the engine sums the copies back
 class BroadcastTo(Function):
-    # broadcast_to: d = 1 for each copy; the engine sums the copies back
     @staticmethod
     def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
         try:
@@ -491,8 +522,8 @@ class BroadcastTo(Function):
         return grad
 
 
+# getitem: d = 1 for each picked element, added back where it came from
 class GetItem(Function):
-    # getitem: d = 1 for each picked element, added back where it came from
     @staticmethod
     def forward(ctx: Context, x: Any, index: Any) -> Any:
         ctx.in_shape = x.shape
@@ -507,8 +538,8 @@ class GetItem(Function):
         return IndexAdd.forward(ctx, grad, ctx.in_shape, ctx.index)
 
 
+# index_add (getitem's backward): zeros of `shape` with grad added at index; d = grad[index]
 class IndexAdd(Function):
-    # index_add (getitem's backward): zeros of `shape` with grad added at index; d = grad[index]
     @staticmethod
     def forward(ctx: Context, g: Any, shape: tuple[int, ...], index: Any) -> Any:
         ctx.index = index

@@ -181,7 +181,12 @@ class Function:
     ``np.ndarray`` and ``Tensor`` have: then ``create_graph=True`` can differentiate it again.
 
     Use it as ``MyOp.apply(x, y)``, exactly like ``torch.autograd.Function``.
+
+    Set ``elementwise = True`` on an op whose output element i depends only on element i of
+    each (broadcast) input: tools that explain backward then show its local derivative.
     """
+
+    elementwise: bool = False
 
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> Any:
