@@ -11,12 +11,10 @@ output and Jupyter's display need the ``dot`` program (Debian's ``graphviz`` pac
 
 from __future__ import annotations
 
-import functools
 import html
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import graphviz
 import numpy as np
@@ -69,9 +67,17 @@ def tensor_ids(tensors: Iterable[Tensor]) -> dict[Tensor, str]:
     return {t: f"t{i}" for i, t in enumerate(tensors)}
 
 
-@functools.lru_cache(maxsize=None)
+_RULES: dict[type, str] = {}
+
+
 def op_rule(fn: type[Function]) -> str:
     """The derivative rule of an op: the comment just above its class (one line per rule)."""
+    if fn not in _RULES:
+        _RULES[fn] = _read_rule(fn)
+    return _RULES[fn]
+
+
+def _read_rule(fn: type[Function]) -> str:
     try:
         comments = inspect.getcomments(fn) or ""
     except (OSError, TypeError):  # no source available
