@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import graphviz
@@ -22,7 +22,7 @@ import numpy as np
 from .nn import Module, Parameter
 from .tensor import Function, Tensor
 
-__all__ = ["draw_graph", "collect_tensors", "op_rule", "tensor_ids"]
+__all__ = ["draw_graph", "collect_tensors", "display_names", "op_rule", "tensor_ids"]
 
 # Fill colours by role: parameters, other leaves that require grad, constants, results.
 STYLE = {
@@ -97,17 +97,17 @@ def _num(x: float) -> str:
 
 
 def _fmt(arr: np.ndarray) -> str:
-    """Compact text of a small array; rows of a matrix on separate lines."""
+    """Compact text of a small array; rows of a matrix on separate lines (``<br/>``)."""
     a = np.asarray(arr)
     if a.ndim == 0:
         return _num(float(a))
     if a.ndim == 1:
         return "[" + ", ".join(map(_num, a.tolist())) + "]"
     if a.ndim == 2:
-        return "[" + ',<br align="left"/> '.join(
-            "[" + ", ".join(map(_num, row)) + "]" for row in a.tolist()) + "]"
+        rows = ("[" + ", ".join(map(_num, row)) + "]" for row in a.tolist())
+        return "[" + ",<br/> ".join(rows) + "]"
     text = np.array2string(a, precision=4, separator=", ", threshold=64)
-    return html.escape(text).replace("\n", '<br align="left"/>')
+    return html.escape(text).replace("\n", "<br/>")
 
 
 def _role(t: Tensor) -> str:
@@ -118,19 +118,26 @@ def _role(t: Tensor) -> str:
     return "leaf" if t.requires_grad else "constant"
 
 
+# Gradient rows are drawn in this colour; render_backward finds them by it in the SVG.
+GRAD_COLOR = "#b00000"
+
+
 def _tensor_label(t: Tensor, tid: str, show_data: bool, show_grad: bool,
-                  max_elements: int, param_names: dict[int, str]) -> str:
+                  max_elements: int, param_names: dict[int, str],
+                  grad: np.ndarray | None) -> str:
     name = t.name or param_names.get(id(t))
     title = html.escape(name) if name else tid
     shape = "scalar" if t.ndim == 0 else "×".join(map(str, t.shape))
     dtype = "" if t.dtype == np.float64 else f" {t.dtype}"
-    rows = [f"<b>{title}</b>", f"{shape}{dtype}"]
+    rows = [f"<td><b>{title}</b></td>", f"<td>{shape}{dtype}</td>"]
     small = t.size <= max_elements
+    left = '<td align="left" balign="left">'
     if show_data and small:
-        rows.append(f"data {_fmt(t.data)}")
-    if show_grad and small and t.grad is not None:
-        rows.append(f"grad {_fmt(t.grad.data)}")
-    return "<" + "<br/>".join(rows) + ">"
+        rows.append(f"{left}data {_fmt(t.data)}</td>")
+    if show_grad and small and grad is not None:
+        rows.append(f'{left}<font color="{GRAD_COLOR}">grad {_fmt(grad)}</font></td>')
+    return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
+            + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>>")
 
 
 # --------------------------------------------------------------------------- module clusters
@@ -143,6 +150,13 @@ class _Call:
     parent: _Call | None = None
     children: list[_Call] = field(default_factory=list)
     label: str = ""
+
+
+def display_names(tensors: list[Tensor]) -> dict[Tensor, str]:
+    """What ``draw_graph`` titles each tensor: its name, its parameter name, or its short id."""
+    ids = tensor_ids(tensors)
+    param_names = _module_calls(tensors)[2]
+    return {t: t.name or param_names.get(id(t)) or ids[t] for t in tensors}
 
 
 def _module_calls(tensors: list[Tensor]
@@ -212,6 +226,7 @@ def draw_graph(
     max_nodes: int = 5000,
     show_rules: bool = False,
     show_modules: bool = True,
+    grads: Mapping[Tensor, np.ndarray] | None = None,
 ) -> graphviz.Digraph:
     """The graph that computed ``root``, as a ``graphviz.Digraph``.
 
@@ -226,6 +241,7 @@ def draw_graph(
       (``show_modules``), nested as the modules are.
     - ``rankdir``: Graphviz's layout direction, ``"LR"``, ``"TB"``, ``"RL"`` or ``"BT"``.
     - A graph of more than ``max_nodes`` tensors is refused with a ``ValueError``.
+    - ``grads`` shows these gradients instead of the tensors' ``.grad``.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"draw_graph: root must be a Tensor, got {type(root).__name__}")
@@ -235,6 +251,8 @@ def draw_graph(
         raise ValueError(f"draw_graph: max_nodes must be positive, got {max_nodes}")
     tensors = collect_tensors(root, max_nodes)
     ids = tensor_ids(tensors)
+    if grads is None:
+        grads = {t: t.grad.data for t in tensors if t.grad is not None}
     calls, owner, param_names = _module_calls(tensors) if show_modules else ([], {}, {})
     cluster_of = {id(c): f"cluster_{i}" for i, c in enumerate(calls)}
 
@@ -251,7 +269,8 @@ def draw_graph(
         attrs = {"shape": "box", **STYLE[_role(t)]}
         if t is root:
             attrs["penwidth"] = "2"
-        label = _tensor_label(t, tid, show_data, show_grad, max_elements, param_names)
+        label = _tensor_label(t, tid, show_data, show_grad, max_elements, param_names,
+                              grads.get(t))
         where.append(_node(tid, label, attrs))
         if t._ctx is not None:
             oid = f"{tid}_op"
