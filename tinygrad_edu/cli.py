@@ -34,7 +34,9 @@ def _graph(args: argparse.Namespace) -> int:
     tensors = NETWORKS[args.network][0]()
     loss = tensors["loss"]
     options = {"show_data": not args.no_data, "show_grad": not args.no_grad,
-               "rankdir": args.rankdir, "show_rules": args.rules}
+               "show_rules": args.rules}
+    if args.rankdir:  # else each format's default: LR for pictures, TB for the stepper
+        options["rankdir"] = args.rankdir
     try:
         if fmt == "html":
             from .stepper import render_backward
@@ -72,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="dot, svg, png or html (the backward stepper); "
                         "default: from --out, else svg")
     g.add_argument("--rules", action="store_true", help="write each op's derivative rule")
-    g.add_argument("--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"))
+    g.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"),
+                   help="layout direction (default LR; TB for html)")
     g.add_argument("--no-data", action="store_true", help="leave values out")
     g.add_argument("--no-grad", action="store_true", help="leave gradients out")
     g.add_argument("--list", action="store_true", help="list the networks")

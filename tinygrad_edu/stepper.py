@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 from importlib import resources
 from typing import Any
 
@@ -28,13 +27,15 @@ __all__ = ["render_backward", "stepper_html"]
 _MAX_SHOWN = 24  # elements of an array written out in a step; larger ones are summarised
 
 
-def _arr(a: np.ndarray) -> str:
+def _arr(a: np.ndarray, indent: int = 4) -> str:
+    """An array as text; continuation lines indented to line up under the first."""
     a = np.asarray(a)
     if a.size > _MAX_SHOWN:
         return (f"<{'×'.join(map(str, a.shape))} array, mean {a.mean():.4g}, "
                 f"min {a.min():.4g}, max {a.max():.4g}>")
-    return np.array2string(a, precision=4, suppress_small=True, separator=", ",
+    text = np.array2string(a, precision=4, suppress_small=True, separator=", ",
                            max_line_width=70)
+    return text.replace("\n", "\n" + " " * indent)
 
 
 def _step_lines(s: BackwardStep, names: dict[Tensor, str], out_name: str
@@ -45,7 +46,17 @@ def _step_lines(s: BackwardStep, names: dict[Tensor, str], out_name: str
         if inp is None or sent is None:
             continue
         target = f"d loss/d {names[inp]}"
-        if local is not None:
+        a, b = (s.inputs + [None, None])[:2]
+        if s.op == "MatMul" and a is not None and b is not None and a.ndim == b.ndim == 2:
+            # the documents' l0.T.dot(l1_delta): the product written out with its numbers
+            if inp is a and sent is s.grad_inputs[0]:
+                text = (f"{target} += d loss/d {out_name} @ {names[b]}.T\n"
+                        f"  = {_arr(s.grad_output)}\n  @ {_arr(b.data.T)}\n  = ")
+            else:
+                text = (f"{target} += {names[a]}.T @ d loss/d {out_name}\n"
+                        f"  = {_arr(a.data.T)}\n  @ {_arr(s.grad_output)}\n  = ")
+            lines.append((text, _arr(sent)))
+        elif local is not None:
             reduced = sent.shape != s.grad_output.shape
             lines.append((
                 f"{target} += d loss/d {out_name} × d {out_name}/d {names[inp]}\n"
@@ -79,7 +90,8 @@ def stepper_html(loss: Tensor, title: str | None = None, **draw_options: Any) ->
                 totals[inp] = totals[inp] + sent if inp in totals else sent
                 completes[inp] = k
 
-    options = {"show_grad": True, **draw_options}
+    # Top to bottom at natural size reads best beside the step panel.
+    options = {"show_grad": True, "rankdir": "TB", **draw_options}
     dot = draw_graph(loss, grads=totals, **options)
     try:
         svg = dot.pipe(format="svg", encoding="utf-8")
@@ -89,7 +101,6 @@ def stepper_html(loss: Tensor, title: str | None = None, **draw_options: Any) ->
             "(apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/)"
         ) from None
     svg = svg[svg.index("<svg"):]  # drop the XML prologue and doctype: the SVG is inline
-    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', "<svg", svg, count=1)  # scale to fit
 
     data: list[dict[str, Any]] = [{
         "title": f"Start: d loss/d {names[loss]} = 1",
