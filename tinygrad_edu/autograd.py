@@ -159,17 +159,30 @@ def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
     return garr.copy() if g_t is not None else garr
 
 
-def _store(t: Tensor, g: Any, handed: set[int]) -> None:
-    """Accumulate ``g`` into ``t.grad``, giving each tensor an array of its own."""
-    if isinstance(g, Tensor):  # create_graph: keep the graph of the gradient
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    if t.grad is not None:
-        g = t.grad.data + g
-    elif g.base is not None or not g.flags.writeable or id(g) in handed:
-        g = g.copy()  # a view or an array already given to another tensor
+def _owned(g: Any, handed: set[int]) -> Tensor:
+    """``g`` as a gradient tensor of its own: not a view, not shared with another tensor's.
+
+    Pass-through ops (add, reshape, ...) hand the very same gradient to several tensors.
+    """
+    if isinstance(g, Tensor):  # create_graph: the gradient keeps its graph
+        if id(g) in handed or id(g.data) in handed or g.data.base is not None:
+            g = g + 0.0  # a distinct copy that is still differentiable
+        handed.update((id(g), id(g.data)))
+        return g
+    if g.base is not None or not g.flags.writeable or id(g) in handed:
+        g = g.copy()
     handed.add(id(g))
-    t.grad = Tensor._wrap(g)
+    return Tensor._wrap(g)
+
+
+def _store(t: Tensor, g: Any, handed: set[int]) -> None:
+    """Accumulate ``g`` into ``t.grad`` (out of place: an old ``.grad`` may be shared)."""
+    if t.grad is None:
+        t.grad = _owned(g, handed)
+    elif isinstance(g, Tensor):
+        t.grad = t.grad + g
+    else:
+        t.grad = Tensor._wrap(t.grad.data + g)
 
 
 def backward(
@@ -190,9 +203,9 @@ def backward(
     g0 = _root_grad(root, grad, create_graph)
     with enable_grad() if create_graph else no_grad():
         grads = _backprop([root], [g0], retain_graph, create_graph)
-    handed: set[int] = set()
-    for t, g in grads.items():
-        _store(t, g, handed)
+        handed: set[int] = set()
+        for t, g in grads.items():
+            _store(t, g, handed)
 
 
 def grad(
@@ -231,19 +244,14 @@ def grad(
     with enable_grad() if create_graph else no_grad():
         grads = _backprop(outs, g0, retain_graph, create_graph)
     result: list[Tensor | None] = []
-    for i, t in enumerate(ins):
-        g = grads.get(t)
-        if g is None:
-            if not allow_unused:
+    with enable_grad() if create_graph else no_grad():
+        handed: set[int] = set()
+        for i, t in enumerate(ins):
+            g = grads.get(t)
+            if g is None and not allow_unused:
                 raise RuntimeError(
                     f"grad: input {i} (shape {t.shape}) was not used to compute the outputs; "
                     "pass allow_unused=True to get None for it"
                 )
-            result.append(None)
-        elif isinstance(g, Tensor):
-            result.append(g)
-        else:
-            result.append(Tensor._wrap(g.copy() if g.base is not None or not g.flags.writeable
-                                       else g))
+            result.append(None if g is None else _owned(g, handed))
     return tuple(result)
-

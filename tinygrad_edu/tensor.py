@@ -87,20 +87,30 @@ class set_grad_enabled:
 
 
 class no_grad(set_grad_enabled):
-    """``with no_grad():`` (or ``@no_grad()``): nothing inside records a graph.
+    """``with no_grad():`` (or ``@no_grad()``, or ``@no_grad``): nothing inside records a graph.
 
     Results computed inside have ``requires_grad=False`` and ``is_leaf=True``. Use it for
     evaluation and for updating weights in place, as the documents do with ``syn0 += ...``.
     """
 
-    def __init__(self) -> None:
+    def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
+        if fn is not None:  # used bare, as @no_grad, as PyTorch allows
+            return cls()(fn)
+        return super().__new__(cls)
+
+    def __init__(self, fn: Callable[..., Any] | None = None) -> None:
         super().__init__(False)
 
 
 class enable_grad(set_grad_enabled):
     """``with enable_grad():`` records the graph again inside a ``no_grad`` block."""
 
-    def __init__(self) -> None:
+    def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
+        if fn is not None:
+            return cls()(fn)
+        return super().__new__(cls)
+
+    def __init__(self, fn: Callable[..., Any] | None = None) -> None:
         super().__init__(True)
 
 
