@@ -18,7 +18,8 @@ import numpy as np
 from .autograd import grad
 from .tensor import Tensor, no_grad, set_grad_enabled
 
-__all__ = ["numerical_grad", "gradcheck", "gradgradcheck", "GradcheckReport", "GradcheckWarning"]
+__all__ = ["numerical_grad", "gradcheck", "gradgradcheck", "check_nodes", "GradcheckReport",
+           "GradcheckWarning"]
 
 
 class GradcheckWarning(UserWarning):
@@ -100,6 +101,8 @@ class GradcheckReport:
     numerical: list[np.ndarray | None] = field(repr=False)
     worst: dict[str, Any] | None = None
     n_checked: int = 0
+    node: dict[str, Any] | None = None  # per_node: the first op whose own backward is wrong
+    nodes_checked: int = 0
 
     def __bool__(self) -> bool:
         return self.ok
@@ -110,6 +113,15 @@ class GradcheckReport:
             f"element(s) checked, max abs error {self.max_abs_error:.3g}, max rel error "
             f"{self.max_rel_error:.3g} (atol={self.atol:g}, rtol={self.rtol:g})"
         )
+        if self.node is not None:
+            n = self.node
+            head += (
+                f"\nfirst wrong backward rule, in backward order (op {n['step']} of "
+                f"{self.nodes_checked}): {n['op']} making {n['output']}, its input {n['input']}"
+                f"{list(n['input_index'])}:\n"
+                f"  {n['op']}.backward = {n['analytic']!r}\n"
+                f"  finite differences of {n['op']} alone = {n['numerical']!r}"
+            )
         w = self.worst
         if w is None:
             return head
@@ -128,6 +140,7 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    per_node: bool = False,
 ) -> GradcheckReport:
     """Compare ``backward``'s gradients with finite differences for every input needing grad.
 
@@ -135,8 +148,18 @@ def gradcheck(
     checked, one backward pass per output element. An element passes when
     ``|analytic - numerical| <= atol + rtol * |numerical|``. Never raises for a mismatch:
     the returned report says where the worst one is. Warns on float32 inputs.
+
+    ``per_node=True`` also checks every operation of the graph on its own: its ``backward``
+    against finite differences of its ``forward`` alone, in backward order, and reports the
+    first op whose rule is wrong (``report.node``), so a faulty custom ``Function`` deep
+    inside a network is named, not just its effect on the inputs.
     """
-    return _gradcheck(fn, inputs, eps, atol, rtol, record=False)
+    report = _gradcheck(fn, inputs, eps, atol, rtol, record=False)
+    if per_node:
+        report.node, report.nodes_checked = check_nodes(fn(*inputs), eps=eps, atol=atol,
+                                                        rtol=rtol)
+        report.ok = report.ok and report.node is None
+    return report
 
 
 def _gradcheck(fn: Callable[..., Any], inputs: Sequence[Tensor], eps: float, atol: float,
@@ -214,6 +237,82 @@ def _gradcheck(fn: Callable[..., Any], inputs: Sequence[Tensor], eps: float, ato
         analytic=analytic, numerical=numerical, worst=worst,
         n_checked=sum(a.size for a in analytic if a is not None),
     )
+
+
+def _display(t: Tensor, ids: dict[Tensor, int]) -> str:
+    return repr(t.name) if t.name else f"t{ids[t]}"
+
+
+def check_nodes(
+    outputs: Tensor | Sequence[Tensor],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> tuple[dict[str, Any] | None, int]:
+    """Check each op of the graph alone; return the first wrong one (backward order) and a count.
+
+    For an op ``out = f(x1, x2, ...)`` and a random ``v`` of out's shape, ``f.backward(v)``
+    must equal the finite differences of ``sum(v * f(x...))`` in each ``x``. Where the
+    one-sided differences disagree (a kink such as relu at 0), the element is skipped.
+    """
+    from .autograd import _as_grads, _sum_to, topological_order
+
+    outs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    order = topological_order(outs)
+    ids = {t: i for i, t in enumerate(order)}
+    rng = np.random.default_rng(seed)
+    for step, node in enumerate(reversed(order), start=1):
+        ctx = node._ctx
+        assert ctx is not None
+        fn, args = ctx.fn, ctx.args
+        v = rng.standard_normal(node.shape)
+        base = [a.data.astype(np.float64) if isinstance(a, Tensor) else a for a in args]
+        _, c = _run_op(ctx, [b.copy() if isinstance(b, np.ndarray) else b for b in base])
+        with no_grad():
+            analytic = _as_grads(c, fn.backward(c, v))
+        for i, a in enumerate(args):
+            if not isinstance(a, Tensor) or analytic[i] is None:
+                continue
+            ga = np.asarray(analytic[i], dtype=np.float64)
+            if ga.shape != a.shape:
+                ga = _sum_to(ga, a.shape, c, i)
+            x = base[i].copy()
+            for j in range(x.size):
+                idx = np.unravel_index(j, x.shape)
+                orig = x[idx]
+                vals = []
+                for delta in (eps, 0.0, -eps):
+                    x[idx] = orig + delta
+                    arrays = list(base)
+                    arrays[i] = x
+                    vals.append(float(np.sum(v * _run_op(ctx, arrays)[0])))
+                x[idx] = orig
+                forward_d = (vals[0] - vals[1]) / eps
+                backward_d = (vals[1] - vals[2]) / eps
+                if abs(forward_d - backward_d) > 1e3 * max(atol, eps) * (1 + abs(forward_d)):
+                    continue  # not differentiable here: either side is a right answer
+                numerical = (vals[0] - vals[2]) / (2 * eps)
+                if not abs(ga[idx] - numerical) <= atol + rtol * abs(numerical):
+                    return {
+                        "step": step, "op": fn.__name__, "output": _display(node, ids),
+                        "tensor": node, "input": i,
+                        "input_index": tuple(int(k) for k in idx),
+                        "analytic": float(ga[idx]), "numerical": numerical,
+                    }, len(order)
+    return None, len(order)
+
+
+def _run_op(ctx: Any, arrays: list[Any]) -> tuple[np.ndarray, Any]:
+    """Run the op of ``ctx`` alone on ``arrays``, with a fresh context for its backward."""
+    from .tensor import Context
+
+    c = Context(ctx.fn)
+    c.parents = ctx.parents
+    c.needs_input_grad = tuple(p is not None for p in ctx.parents)
+    with no_grad():
+        out = ctx.fn.forward(c, *arrays, **ctx.kwargs)
+    return np.asarray(out, dtype=np.float64), c
 
 
 def gradgradcheck(

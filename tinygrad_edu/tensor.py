@@ -125,7 +125,8 @@ class Context:
     exactly as ``torch.autograd.Function`` does. Ops may set other attributes on it freely.
     """
 
-    __slots__ = ("fn", "parents", "needs_input_grad", "saved", "graph_output", "__dict__")
+    __slots__ = ("fn", "parents", "needs_input_grad", "saved", "graph_output", "args", "kwargs",
+                 "__dict__")
 
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
@@ -134,6 +135,9 @@ class Context:
         self.saved: tuple[Any, ...] | None = ()
         # Set by autograd only while a create_graph backward runs this node (see saved_tensors).
         self.graph_output: Tensor | None = None
+        # The call itself, so a checker can run this op alone again (gradcheck per_node).
+        self.args: tuple[Any, ...] = ()
+        self.kwargs: dict[str, Any] = {}
 
     def __getattr__(self, name: str) -> Any:
         # Only called for attributes never set: ops keep their own (ctx.axis, ctx.in_shape).
@@ -227,6 +231,8 @@ class Function:
             out = _forward_result(cls, out)
         if requires_grad and _grad_mode.enabled:
             ctx.parents = tuple(a if isinstance(a, Tensor) else None for a in args)
+            ctx.args = args
+            ctx.kwargs = kwargs
             ctx.needs_input_grad = tuple(p is not None and p._requires_grad for p in ctx.parents)
             t = Tensor._wrap(out)
             t._requires_grad = True
