@@ -82,18 +82,20 @@ class Adam(Optimizer):
             raise ValueError(f"Adam: eps must be non-negative, got {eps!r}")
         self.betas = (float(b1), float(b2))
         self.eps = float(eps)
-        self.t = 0
+        # One step count per parameter, as in PyTorch: a parameter without a gradient on
+        # some step is not updated, and its bias correction must not count that step.
+        self.steps = [0] * len(self.params)
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
 
     def step(self) -> None:
-        self.t += 1
         b1, b2 = self.betas
-        c1 = 1.0 - b1**self.t
-        c2 = 1.0 - b2**self.t
-        for p, m, v in zip(self.params, self.m, self.v, strict=True):
+        for i, (p, m, v) in enumerate(zip(self.params, self.m, self.v, strict=True)):
             if p.grad is None:
                 continue
+            self.steps[i] += 1
+            c1 = 1.0 - b1 ** self.steps[i]
+            c2 = 1.0 - b2 ** self.steps[i]
             g = p.grad.data
             m *= b1
             m += (1.0 - b1) * g
