@@ -62,6 +62,56 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exercises(args: argparse.Namespace) -> int:
+    from . import exercises
+    from .exercises.core import use_color
+
+    if args.action == "list":
+        for name, ex in exercises.EXERCISES.items():
+            kind = "find the bug" if ex.find_the_bug else f"document {ex.document}"
+            print(f"{name:32} {ex.title}  [{kind}]")
+        return 0
+    if not args.name:
+        print(f"error: `exercises {args.action}` needs an exercise NAME", file=sys.stderr)
+        return 2
+    try:
+        ex = exercises.get(args.name)
+    except KeyError as e:
+        print(f"error: {e.args[0]}", file=sys.stderr)
+        return 2
+    if args.action == "show":
+        print(f"{ex.title}\n\n{ex.statement}\n{ex.statement_zh}")
+        out = args.file or f"{ex.name.replace('-', '_')}.py"
+        if os.path.exists(out) and not args.force:
+            print(f"{out} already exists: not overwritten (use --force, or give another FILE)")
+        else:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(ex.solution if args.solution else ex.starter)
+            print(f"wrote the {'solution' if args.solution else 'starter file'}: {out}\n"
+                  f"check it with: python -m tinygrad_edu exercises check {ex.name} {out}")
+        return 0
+    if not args.file:
+        print("error: `exercises check` needs the FILE with your answer", file=sys.stderr)
+        return 2
+    result = exercises.check(ex.name, args.file, timeout=args.timeout)
+    if args.json:
+        print(result.to_json())
+    else:
+        print(result.report(color=use_color()))
+    if args.graph:
+        if ex.graph is None:
+            print(f"(exercise {ex.name} has no network graph to draw)", file=sys.stderr)
+        else:
+            try:
+                where = exercises.write_graph(ex.name, result, result.learner, args.graph)
+                if not args.json:
+                    print(f"wrote the graph with your values: {where}")
+            except (graphviz.ExecutableNotFound, RuntimeError):
+                print(f"error: drawing {args.graph} needs `dot`; {INSTALL_GRAPHVIZ}",
+                      file=sys.stderr)
+    return 0 if result.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tinygrad_edu",
                                      description="tinygrad_edu's command line")
@@ -80,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-grad", action="store_true", help="leave gradients out")
     g.add_argument("--list", action="store_true", help="list the networks")
     g.set_defaults(run=_graph)
+
+    e = sub.add_parser("exercises", help="gradient exercises: list, show, check",
+                       description="Teaching exercises checked against the engine.")
+    e.add_argument("action", choices=("list", "show", "check"))
+    e.add_argument("name", nargs="?", help="the exercise (see `exercises list`)")
+    e.add_argument("file", nargs="?",
+                   help="show: where to write the starter file; check: your answer")
+    e.add_argument("--json", action="store_true", help="check: machine-readable result")
+    e.add_argument("--graph", metavar="FILE",
+                   help="check: draw the network with your values (.svg, .png, .html, .dot)")
+    e.add_argument("--timeout", type=float, default=20.0,
+                   help="check: seconds your code may run (default 20)")
+    e.add_argument("--solution", action="store_true", help="show: write the reference solution")
+    e.add_argument("--force", action="store_true", help="show: overwrite FILE")
+    e.set_defaults(run=_exercises)
     return parser
 
 

@@ -120,11 +120,12 @@ def _role(t: Tensor) -> str:
 
 # Gradient rows are drawn in this colour; render_backward finds them by it in the SVG.
 GRAD_COLOR = "#b00000"
+HIGHLIGHT_COLOR = "#e03131"
 
 
 def _tensor_label(t: Tensor, tid: str, show_data: bool, show_grad: bool,
                   max_elements: int, param_names: dict[int, str],
-                  grad: np.ndarray | None) -> str:
+                  grad: np.ndarray | None, note: str | None = None) -> str:
     name = t.name or param_names.get(id(t))
     title = html.escape(name) if name else tid
     shape = "scalar" if t.ndim == 0 else "×".join(map(str, t.shape))
@@ -136,6 +137,8 @@ def _tensor_label(t: Tensor, tid: str, show_data: bool, show_grad: bool,
         rows.append(f"{left}data {_fmt(t.data)}</td>")
     if show_grad and small and grad is not None:
         rows.append(f'{left}<font color="{GRAD_COLOR}">grad {_fmt(grad)}</font></td>')
+    if note:
+        rows.append(f"{left}<i>{html.escape(note).replace(chr(10), '<br/>')}</i></td>")
     return ('<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">'
             + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>>")
 
@@ -227,6 +230,8 @@ def draw_graph(
     show_rules: bool = False,
     show_modules: bool = True,
     grads: Mapping[Tensor, np.ndarray] | None = None,
+    notes: Mapping[Tensor, str] | None = None,
+    highlight: Iterable[Tensor] = (),
 ) -> graphviz.Digraph:
     """The graph that computed ``root``, as a ``graphviz.Digraph``.
 
@@ -241,7 +246,8 @@ def draw_graph(
       (``show_modules``), nested as the modules are.
     - ``rankdir``: Graphviz's layout direction, ``"LR"``, ``"TB"``, ``"RL"`` or ``"BT"``.
     - A graph of more than ``max_nodes`` tensors is refused with a ``ValueError``.
-    - ``grads`` shows these gradients instead of the tensors' ``.grad``.
+    - ``grads`` shows these gradients instead of the tensors' ``.grad``; ``notes`` adds a
+      line of text to the given tensors; ``highlight`` draws the given tensors in red.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"draw_graph: root must be a Tensor, got {type(root).__name__}")
@@ -253,6 +259,7 @@ def draw_graph(
     ids = tensor_ids(tensors)
     if grads is None:
         grads = {t: t.grad.data for t in tensors if t.grad is not None}
+    marked = set(highlight)
     calls, owner, param_names = _module_calls(tensors) if show_modules else ([], {}, {})
     cluster_of = {id(c): f"cluster_{i}" for i, c in enumerate(calls)}
 
@@ -269,8 +276,10 @@ def draw_graph(
         attrs = {"shape": "box", **STYLE[_role(t)]}
         if t is root:
             attrs["penwidth"] = "2"
+        if t in marked:
+            attrs.update(color=HIGHLIGHT_COLOR, penwidth="3")
         label = _tensor_label(t, tid, show_data, show_grad, max_elements, param_names,
-                              grads.get(t))
+                              grads.get(t), notes.get(t) if notes else None)
         where.append(_node(tid, label, attrs))
         if t._ctx is not None:
             oid = f"{tid}_op"

@@ -455,8 +455,8 @@ class Tensor:
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
-        if self.data.size != 1:
-            raise ValueError(
+        if self.data.size != 1:  # RuntimeError, as PyTorch raises
+            raise RuntimeError(
                 f"item: only a one-element tensor converts to a Python number, "
                 f"got shape {self.shape}"
             )
@@ -484,7 +484,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.data.size != 1:
-            raise ValueError(
+            raise RuntimeError(
                 f"bool: the truth value of a tensor of shape {self.shape} is ambiguous"
             )
         return bool(self.data.reshape(()))

@@ -1,0 +1,10 @@
+"""The catalogue: importing this package registers every exercise."""
+
+from . import (  # noqa: F401
+    bugs,
+    functions,
+    grokking,
+    iamtrask,
+    udacity,
+    victorzhou,
+)

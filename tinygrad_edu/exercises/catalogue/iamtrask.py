@@ -1,0 +1,240 @@
+"""Document 001 (iamtrask, "a neural network in 11 lines"): the sigmoid's slope and the deltas.
+
+The document's update ``syn0 += l0.T.dot(l1_delta)`` with ``l1_delta = l1_error * l1*(1-l1)``
+and ``l1_error = y - l1`` is a step *down* the loss ``0.5*sum((y - l)**2)``: each delta is
+minus the gradient of that loss at a pre-activation, and each update is minus the gradient
+at a weight matrix. The engine computes those gradients; the learner writes the deltas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...gradcheck import numerical_grad
+from ...tensor import Tensor
+from .. import register
+from ..core import Case, Exercise, Values
+from .common import XOR_X, XOR_Y, sigmoid, text
+
+# --------------------------------------------------------------------------- sigmoid slope
+
+
+def _slope_cases() -> list[Case]:
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 2, (3, 4))
+    return [
+        Case("random", {"out": sigmoid(x)}),
+        Case("saturated", {"out": sigmoid(np.array([-30.0, -8.0, 8.0, 30.0]))}),
+        Case("zeros", {"out": sigmoid(np.zeros(5))}),
+        Case("negative inputs", {"out": sigmoid(-np.abs(x))}),
+        Case("batch of one", {"out": sigmoid(x[:1])}),
+    ]
+
+
+def _slope_expected(case: Case) -> Values:
+    out = case.inputs["out"]
+    x = Tensor(np.log(out) - np.log1p(-out), requires_grad=True)  # the x with sigmoid(x) = out
+    x.sigmoid().sum().backward()
+    assert x.grad is not None
+    return {"slope": x.grad.data}
+
+
+def _slope_numerical(case: Case) -> Values:
+    out = case.inputs["out"]
+    x = Tensor(np.log(out) - np.log1p(-out))
+    return {"slope": numerical_grad(lambda t: t.sigmoid().sum(), x)[0]}
+
+
+SIGMOID_DERIVATIVE = register(Exercise(
+    name="sigmoid-derivative",
+    title="The sigmoid's slope from its output (nonlin(x, deriv=True))",
+    document="001",
+    statement=text("""
+        Document 001's nonlin(x, deriv=True) returns the slope of the sigmoid at a point,
+        computed from the sigmoid's OUTPUT: if out = sigmoid(x), the slope d out/dx can be
+        written with out alone. Write slope(out) returning that slope, element by element.
+    """),
+    statement_zh=text("""
+        文档 001 的 nonlin(x, deriv=True) 返回 sigmoid 在某一点的斜率，它由 sigmoid 的输出计算：
+        若 out = sigmoid(x)，斜率 d out/dx 可以只用 out 表示。写出 slope(out)，逐元素返回该斜率。
+    """),
+    entry="slope",
+    starter=text('''
+        import numpy as np
+
+
+        def slope(out):
+            """out = sigmoid(x) (an array); return d out / d x, element by element."""
+            raise NotImplementedError  # your formula here
+    '''),
+    solution=text('''
+        import numpy as np
+
+
+        def slope(out):
+            return out * (1 - out)
+    '''),
+    quantities=("slope",),
+    cases=_slope_cases,
+    expected=_slope_expected,
+    numerical=_slope_numerical,
+    mistakes={
+        "the sigmoid applied again: `out` is already sigmoid(x), so the slope is "
+        "out*(1-out), not sigmoid(out)*(1-sigmoid(out)) (derivative of the wrong variable)":
+            lambda c: {"slope": sigmoid(c.inputs["out"]) * (1 - sigmoid(c.inputs["out"]))},
+        "this is document 004's x*(x-1): the sign is flipped, the slope is out*(1-out) and it "
+        "is never negative":
+            lambda c: {"slope": c.inputs["out"] * (c.inputs["out"] - 1)},
+    },
+))
+
+
+# --------------------------------------------------------------------------- the deltas
+
+_DELTA_QUANTITIES = ("l2_delta", "l1_error", "l1_delta", "syn1_update", "syn0_update")
+
+
+def _net_cases() -> list[Case]:
+    rs = np.random.RandomState(1)  # the document's np.random.seed(1)
+    syn0 = 2 * rs.random_sample((3, 4)) - 1
+    syn1 = 2 * rs.random_sample((4, 1)) - 1
+    rng = np.random.default_rng(7)
+    return [
+        Case("random", {"l0": XOR_X, "y": XOR_Y, "syn0": syn0, "syn1": syn1}),
+        Case("saturated sigmoid", {"l0": XOR_X, "y": XOR_Y, "syn0": 12 * syn0, "syn1": 12 * syn1}),
+        Case("zeros", {"l0": XOR_X, "y": XOR_Y, "syn0": np.zeros((3, 4)),
+                       "syn1": np.zeros((4, 1))}),
+        Case("negative inputs", {"l0": -rng.random((4, 3)), "y": XOR_Y, "syn0": syn0,
+                                 "syn1": syn1}),
+        Case("batch of one", {"l0": XOR_X[1:2], "y": XOR_Y[1:2], "syn0": syn0, "syn1": syn1}),
+    ]
+
+
+def _graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    """The network in the engine; returns the loss and the tensor behind each quantity."""
+    i = case.inputs
+    l0 = Tensor(i["l0"], name="l0")
+    y = Tensor(i["y"], name="y")
+    syn0 = Tensor(i["syn0"], requires_grad=True, name="syn0")
+    syn1 = Tensor(i["syn1"], requires_grad=True, name="syn1")
+    z1 = l0.dot(syn0)
+    z1.name = "l0.dot(syn0)"
+    l1 = z1.sigmoid()
+    l1.name = "l1"
+    z2 = l1.dot(syn1)
+    z2.name = "l1.dot(syn1)"
+    l2 = z2.sigmoid()
+    l2.name = "l2"
+    loss = 0.5 * ((y - l2) ** 2).sum()
+    loss.name = "loss"
+    return loss, {"l2_delta": z2, "l1_error": l1, "l1_delta": z1, "syn1_update": syn1,
+                  "syn0_update": syn0}
+
+
+def _deltas_expected(case: Case) -> Values:
+    loss, t = _graph(case)
+    loss.backward()
+    # Each document quantity is minus a gradient of 0.5*sum((y - l2)**2).
+    return {q: -t[q].grad.data for q in _DELTA_QUANTITIES}  # type: ignore[union-attr]
+
+
+def _deltas_numerical(case: Case) -> Values:
+    i = case.inputs
+    l0, y = Tensor(i["l0"]), Tensor(i["y"])
+    syn0, syn1 = Tensor(i["syn0"]), Tensor(i["syn1"])
+
+    def loss(s0: Tensor, s1: Tensor) -> Tensor:
+        return 0.5 * ((y - l0.dot(s0).sigmoid().dot(s1).sigmoid()) ** 2).sum()
+
+    g0, g1 = numerical_grad(loss, syn0, syn1)
+    return {"syn0_update": -g0, "syn1_update": -g1}
+
+
+def _pre_activation_variant(case: Case) -> Values:
+    """The slope taken of the pre-activation (z*(1-z)) instead of the layer's output."""
+    i = case.inputs
+    z1 = i["l0"].dot(i["syn0"])
+    l1 = sigmoid(z1)
+    z2 = l1.dot(i["syn1"])
+    l2 = sigmoid(z2)
+    l2_delta = (i["y"] - l2) * (z2 * (1 - z2))
+    l1_error = l2_delta.dot(i["syn1"].T)
+    return {"l2_delta": l2_delta, "l1_delta": l1_error * (z1 * (1 - z1))}
+
+
+IAMTRASK_3LAYER = register(Exercise(
+    name="iamtrask-3layer-deltas",
+    title="The 3-layer network's deltas and weight updates (document 001)",
+    document="001",
+    statement=text("""
+        Document 001's 3-layer network computes l1 = nonlin(l0.dot(syn0)) and
+        l2 = nonlin(l1.dot(syn1)), then walks back: l2_error = y - l2, the deltas, and the
+        updates it adds to the weights (syn1 += ..., syn0 += ...).
+        Write deltas(l0, y, syn0, syn1) returning, in this order:
+          l2_delta, l1_error, l1_delta, syn1_update, syn0_update
+        where syn1_update and syn0_update are what the document adds to syn1 and syn0.
+        The checker compares each with the engine's gradients of 0.5*sum((y - l2)**2).
+    """),
+    statement_zh=text("""
+        文档 001 的三层网络先计算 l1 = nonlin(l0.dot(syn0)) 与 l2 = nonlin(l1.dot(syn1))，
+        再反向计算：l2_error = y - l2、各层的 delta，
+        以及加到权重上的更新量（syn1 += ...、syn0 += ...）。
+        写出 deltas(l0, y, syn0, syn1)，按顺序返回：
+          l2_delta, l1_error, l1_delta, syn1_update, syn0_update
+        其中 syn1_update、syn0_update 是文档加到 syn1、syn0 上的量。
+        检查器会把每一项与引擎对 0.5*sum((y - l2)**2) 求得的梯度比较。
+    """),
+    entry="deltas",
+    starter=text('''
+        import numpy as np
+
+
+        def nonlin(x, deriv=False):
+            if deriv:
+                return x * (1 - x)
+            return 1 / (1 + np.exp(-x))
+
+
+        def deltas(l0, y, syn0, syn1):
+            l1 = nonlin(np.dot(l0, syn0))
+            l2 = nonlin(np.dot(l1, syn1))
+            l2_error = y - l2
+            l2_delta = ...   # your formulas from here on
+            l1_error = ...
+            l1_delta = ...
+            syn1_update = ...
+            syn0_update = ...
+            return l2_delta, l1_error, l1_delta, syn1_update, syn0_update
+    '''),
+    solution=text('''
+        import numpy as np
+
+
+        def nonlin(x, deriv=False):
+            if deriv:
+                return x * (1 - x)
+            return 1 / (1 + np.exp(-x))
+
+
+        def deltas(l0, y, syn0, syn1):
+            l1 = nonlin(np.dot(l0, syn0))
+            l2 = nonlin(np.dot(l1, syn1))
+            l2_error = y - l2
+            l2_delta = l2_error * nonlin(l2, deriv=True)
+            l1_error = l2_delta.dot(syn1.T)
+            l1_delta = l1_error * nonlin(l1, deriv=True)
+            syn1_update = l1.T.dot(l2_delta)
+            syn0_update = l0.T.dot(l1_delta)
+            return l2_delta, l1_error, l1_delta, syn1_update, syn0_update
+    '''),
+    quantities=_DELTA_QUANTITIES,
+    cases=_net_cases,
+    expected=_deltas_expected,
+    numerical=_deltas_numerical,
+    mistakes={
+        "derivative of the wrong variable: the sigmoid's slope is taken of the layer's output "
+        "(nonlin(l2, True) = l2*(1-l2)), not of its input l1.dot(syn1)":
+            _pre_activation_variant,
+    },
+    graph=_graph,
+))

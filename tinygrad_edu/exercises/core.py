@@ -1,0 +1,313 @@
+"""The checker: run a learner's answer, compare each quantity in order, explain the first miss.
+
+An ``Exercise`` names the quantities a learner computes (``l2_delta``, ``l1_error``, ...),
+in the order the computation produces them. For each test case the checker compares the
+learner's values with the ones the engine's autograd gives (and, where the exercise says how,
+with finite differences), and reports the first quantity that differs: which element, the
+learner's value, the expected one and their ratio, plus a hint recognised from the pattern
+of the error (sign flipped, a factor of 2 or of the learning rate, a transposed matrix, a
+derivative of the wrong variable, a gradient not summed over the batch).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = ["Case", "Exercise", "Failure", "CheckResult", "compare", "diagnose"]
+
+RTOL = 1e-6
+ATOL = 1e-9
+
+Values = dict[str, np.ndarray]
+
+
+@dataclass
+class Case:
+    """One set of inputs for the learner's function, with a label saying what it tests."""
+
+    label: str
+    inputs: dict[str, Any]
+
+
+@dataclass
+class Exercise:
+    """A catalogue entry.
+
+    - ``entry``: the function (or ``Function`` subclass) the learner's file must define.
+    - ``quantities``: what the learner returns, in the order the computation produces it.
+    - ``cases()``: the inputs to try (random ones and edge cases), deterministic.
+    - ``expected(case)``: the right values, computed with the engine's autograd.
+    - ``numerical(case)``: the same from finite differences (the second oracle), for the
+      quantities where that makes sense.
+    - ``mistakes``: known wrong formulas (``hint -> values``), recognised by their values.
+    - ``run(entry, case)``: how to call the learner's entry (runs in the sandbox process);
+      by default ``entry(**case.inputs)``.
+    """
+
+    name: str
+    title: str
+    document: str
+    statement: str
+    statement_zh: str
+    entry: str
+    starter: str
+    solution: str
+    quantities: tuple[str, ...]
+    cases: Callable[[], list[Case]]
+    expected: Callable[[Case], Values]
+    numerical: Callable[[Case], Values] | None = None
+    mistakes: Mapping[str, Callable[[Case], Values]] = field(default_factory=dict)
+    run: Callable[[Any, Case], Any] | None = None
+    lr: float | None = None
+    find_the_bug: bool = False
+    graph: Callable[[Case], tuple[Tensor, dict[str, Tensor]]] | None = None
+
+    def call(self, entry: Any, case: Case) -> Values:
+        """Run the learner's entry on one case and name its results (in the sandbox)."""
+        result = self.run(entry, case) if self.run is not None else entry(**case.inputs)
+        return name_results(self.entry, self.quantities, result)
+
+
+class AnswerError(Exception):
+    """The learner's answer cannot be checked: the message says why, in their terms."""
+
+
+def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
+    """A learner's return value as ``{quantity: float64 array}``, or a clear AnswerError."""
+    if isinstance(result, Mapping):
+        missing = [q for q in quantities if q not in result]
+        if missing:
+            raise AnswerError(f"{entry} returned a dict without {', '.join(missing)} "
+                              f"(expected keys: {', '.join(quantities)})")
+        values = [result[q] for q in quantities]
+    elif len(quantities) == 1 and not isinstance(result, tuple):
+        values = [result]
+    elif isinstance(result, tuple | list):
+        if len(result) != len(quantities):
+            raise AnswerError(f"{entry} returned {len(result)} values; expected "
+                              f"{len(quantities)}: {', '.join(quantities)}")
+        values = list(result)
+    else:
+        raise AnswerError(f"{entry} returned a {type(result).__name__}; expected "
+                          f"{', '.join(quantities)} (a tuple in that order, or a dict)")
+    out = {}
+    for q, v in zip(quantities, values, strict=True):
+        data = v.data if isinstance(v, Tensor) else v
+        try:
+            arr = np.asarray(data, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise AnswerError(f"{q} is a {type(v).__name__}, not an array of numbers") from None
+        out[q] = arr
+    return out
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+@dataclass
+class Failure:
+    """The first wrong quantity: where, what, and why we think so."""
+
+    case: str
+    quantity: str
+    index: tuple[int, ...] | None
+    got: float | None
+    expected: float | None
+    got_shape: tuple[int, ...]
+    expected_shape: tuple[int, ...]
+    hint: str | None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.got is None or self.expected is None or self.expected == 0:
+            return None
+        return self.got / self.expected
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+
+
+def compare(got: np.ndarray, expected: np.ndarray) -> tuple[bool, tuple[int, ...] | None]:
+    """Equal within tolerance? If not, the first differing element (row-major)."""
+    if got.shape != expected.shape:
+        return False, None
+    bad = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
+    if not bad.any():
+        return True, None
+    return False, tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), bad.shape))
+
+
+def diagnose(got: np.ndarray, expected: np.ndarray, lr: float | None = None,
+             variants: Mapping[str, np.ndarray] | None = None) -> str | None:
+    """A hint from the pattern of the error, or None when nothing fits."""
+    for hint, value in (variants or {}).items():
+        if _close(got, np.asarray(value, dtype=np.float64)):
+            return hint
+    if not np.any(expected):
+        return None
+    if _close(got, -expected):
+        return ("sign flipped: every element is -1 × the expected value (ratio -1). Check the "
+                "order of a subtraction (y - out vs out - y) or a derivative written x*(x-1).")
+    if _close(got, 2 * expected):
+        return ("an extra factor of 2: every element is twice the expected value (the 2 of "
+                "d(e²)/de where the loss has ½, or a contribution added twice?).")
+    if _close(got, expected / 2):
+        return "a missing factor of 2: every element is half the expected value (d(e²)/de = 2e)."
+    if lr is not None and lr not in (0.0, 1.0):
+        if _close(got, lr * expected):
+            return f"multiplied by the learning rate ({lr}) where no learning rate belongs."
+        if _close(got, expected / lr):
+            return f"the learning rate ({lr}) is missing: multiply by it."
+    if got.ndim >= 2 and got.shape[::-1] == expected.shape and _close(got.T, expected):
+        return (f"transposed: your {got.shape} matrix is the transpose of the expected "
+                f"{expected.shape} one (x.T.dot(delta), not delta.dot(x) or x.dot(delta.T)).")
+    if got.ndim >= 2 and got.shape == expected.shape and _close(np.swapaxes(got, -1, -2),
+                                                                expected):
+        return "transposed: your matrix is the transpose of the expected one."
+    reduced = _sum_to_shape(got, expected.shape)
+    if reduced is not None and got.shape != expected.shape:
+        if _close(reduced, expected):
+            return (f"not reduced: your {got.shape} array summed over its extra (batch or "
+                    f"broadcast) axes gives the expected {expected.shape}: a gradient sums "
+                    "the contributions of every example.")
+        n = got.size // max(expected.size, 1)
+        if n > 1 and _close(reduced / n, expected):
+            return f"not reduced: averaging your {got.shape} array gives the expected value."
+    return None
+
+
+def _sum_to_shape(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """Sum ``a`` down to ``shape`` as broadcasting would have expanded it, if possible."""
+    lead = a.ndim - len(shape)
+    if lead < 0:
+        return None
+    if any(n != 1 and n != m for n, m in zip(shape, a.shape[lead:], strict=True)):
+        return None
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1)
+    return a.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class CheckResult:
+    """What ``check`` found: pass/fail, a score, every check's status, the first failure."""
+
+    exercise: str
+    passed: bool
+    checks: list[dict[str, Any]]
+    failure: Failure | None = None
+    error: str | None = None
+    oracles: tuple[str, ...] = ("autograd",)
+    learner: dict[str, Values] | None = field(default=None, repr=False)  # case -> values
+
+    @property
+    def score(self) -> float:
+        done = [c for c in self.checks if c["status"] in ("pass", "fail")]
+        return sum(c["status"] == "pass" for c in self.checks) / len(done) if done else 0.0
+
+    def to_json(self) -> str:
+        f = self.failure
+        return json.dumps({
+            "exercise": self.exercise,
+            "passed": self.passed,
+            "score": round(self.score, 4),
+            "error": self.error,
+            "checks": self.checks,
+            "failure": None if f is None else {
+                "case": f.case, "quantity": f.quantity, "index": f.index,
+                "got": f.got, "expected": f.expected, "ratio": f.ratio,
+                "got_shape": f.got_shape, "expected_shape": f.expected_shape, "hint": f.hint,
+            },
+            "oracles": list(self.oracles),
+        }, indent=2)
+
+    def report(self, color: bool = False) -> str:
+        """The human-readable report (ANSI colours when ``color``)."""
+        def paint(text: str, code: str) -> str:
+            return f"\033[{code}m{text}\033[0m" if color else text
+
+        ok, bad, dim = "32", "31;1", "2"
+        lines = []
+        if self.error is not None:
+            lines.append(paint(f"✗ {self.exercise}: your file could not be checked", bad))
+            lines.extend("  " + ln for ln in self.error.splitlines())
+            return "\n".join(lines)
+        verdict = paint("PASSED", ok) if self.passed else paint("FAILED", bad)
+        n_pass = sum(c["status"] == "pass" for c in self.checks)
+        lines.append(f"{self.exercise}: {verdict} ({n_pass}/{len(self.checks)} checks, "
+                     f"against {' and '.join(self.oracles)})")
+        for case in dict.fromkeys(c["case"] for c in self.checks):
+            marks = []
+            for c in self.checks:
+                if c["case"] != case:
+                    continue
+                sym = {"pass": paint("✓", ok), "fail": paint("✗", bad)}.get(c["status"], "·")
+                marks.append(f"{sym} {c['quantity']}")
+            lines.append(f"  case {case}: " + "  ".join(marks))
+        f = self.failure
+        if f is not None:
+            lines.append("")
+            lines.append(paint(f"First wrong quantity: {f.quantity}", bad)
+                         + f" (case {f.case}; the quantities before it are right)")
+            if f.got_shape != f.expected_shape:
+                lines.append(f"  shape: yours {f.got_shape}, expected {f.expected_shape}")
+            if f.index is not None:
+                ratio = "" if f.ratio is None else f", ratio {f.ratio:.6g}"
+                lines.append(f"  element {list(f.index)}: yours {f.got:.10g}, expected "
+                             f"{f.expected:.10g}{ratio}")
+            if f.hint:
+                lines.append(paint("  hint: ", "33;1") + f.hint)
+        elif self.passed:
+            lines.append(paint("  every quantity matches on every case.", dim))
+        return "\n".join(lines)
+
+
+def check_values(ex: Exercise, results: Mapping[str, Values]) -> CheckResult:
+    """Compare the learner's results (``case label -> values``) with the oracles."""
+    checks: list[dict[str, Any]] = []
+    failure: Failure | None = None
+    oracles = ("the engine's autograd", "finite differences") if ex.numerical else (
+        "the engine's autograd",)
+    for case in ex.cases():
+        got_all = results[case.label]
+        expected = ex.expected(case)
+        numerical = ex.numerical(case) if ex.numerical else {}
+        for q in ex.quantities:
+            got, exp = got_all[q], np.asarray(expected[q], dtype=np.float64)
+            same, index = compare(got, exp)
+            if same and q in numerical:  # the second oracle must agree as well
+                same = bool(np.allclose(got, numerical[q], rtol=1e-4, atol=1e-6))
+            entry: dict[str, Any] = {"case": case.label, "quantity": q,
+                                     "status": "pass" if same else "fail"}
+            if not same and failure is None:
+                variants = {hint: make(case)[q] for hint, make in ex.mistakes.items()
+                            if q in make(case)}
+                failure = Failure(
+                    case=case.label, quantity=q, index=index,
+                    got=None if index is None else float(got[index]),
+                    expected=None if index is None else float(exp[index]),
+                    got_shape=tuple(got.shape), expected_shape=tuple(exp.shape),
+                    hint=diagnose(got, exp, ex.lr, variants),
+                )
+                entry["first_failure"] = True
+            checks.append(entry)
+    return CheckResult(ex.name, failure is None, checks, failure, oracles=oracles,
+                       learner=dict(results))
+
+
+def use_color(stream: Any = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    stream = stream or sys.stdout
+    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
