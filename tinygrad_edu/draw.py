@@ -146,15 +146,6 @@ def _tensor_label(t: Tensor, tid: str, show_data: bool, show_grad: bool,
 # --------------------------------------------------------------------------- module clusters
 
 
-@dataclass(eq=False)
-class _Call:
-    module: Module
-    region: set[Tensor]
-    parent: _Call | None = None
-    children: list[_Call] = field(default_factory=list)
-    label: str = ""
-
-
 def display_names(tensors: list[Tensor]) -> dict[Tensor, str]:
     """What ``draw_graph`` titles each tensor: its name, its parameter name, or its short id."""
     ids = tensor_ids(tensors)
@@ -162,11 +153,30 @@ def display_names(tensors: list[Tensor]) -> dict[Tensor, str]:
     return {t: t.name or param_names.get(id(t)) or ids[t] for t in tensors}
 
 
+@dataclass(eq=False)
+class _Call:
+    module: Module
+    output: Tensor
+    region: set[Tensor]
+    order: int  # inner calls are recorded before the calls that contain them
+    parent: _Call | None = None
+    children: list[_Call] = field(default_factory=list)
+    label: str = ""
+
+    def chain(self) -> list[_Call]:
+        """This call and its ancestors, innermost first."""
+        out, c = [], self
+        while c is not None:
+            out.append(c)
+            c = c.parent  # type: ignore[assignment]
+        return out
+
+
 def _module_calls(tensors: list[Tensor]
                   ) -> tuple[list[_Call], dict[Tensor, _Call], dict[int, str]]:
     """Each recorded module call and the tensors it made, each tensor's innermost call, and
     the dotted names (``0.weight``) of the parameters of the outermost modules."""
-    in_graph = set(tensors)
+    position = {t: i for i, t in enumerate(tensors)}  # for a deterministic order
     calls: list[_Call] = []
     for t in tensors:
         if t._ctx is None:
@@ -177,31 +187,47 @@ def _module_calls(tensors: list[Tensor]
             stack = [t]
             while stack:  # everything between the call's inputs and its output
                 x = stack.pop()
-                if id(x) in stop or x in region or x not in in_graph:
+                if id(x) in stop or x in region or x not in position:
                     continue
                 region.add(x)
                 if x._ctx is not None:
                     stack.extend(p for p in x._ctx.parents if p is not None)
-            calls.append(_Call(module, region))
-    calls.sort(key=lambda c: len(c.region))
-    owner: dict[Tensor, _Call] = {}
-    for c in calls:  # smallest first, so a tensor belongs to its innermost call
+            calls.append(_Call(module, t, region, len(calls)))
+    if not calls:
+        return [], {}, {}
+    size = {id(c): (len(c.region), c.order) for c in calls}
+    containing: dict[Tensor, list[_Call]] = {}
+    for c in calls:
         for x in c.region:
-            o = owner.get(x)
-            if o is None:
+            containing.setdefault(x, []).append(c)
+    # A call sits inside the smallest other call whose region holds its output.
+    for c in calls:
+        outer = [d for d in containing[c.output] if d is not c and size[id(d)] > size[id(c)]]
+        if outer:
+            c.parent = min(outer, key=lambda d: size[id(d)])
+            c.parent.children.append(c)
+    for c in calls:
+        c.children.sort(key=lambda d: position[d.output])
+    # A tensor belongs to the innermost call holding it; one shared by sibling calls (a
+    # weight used twice) to their innermost common ancestor, or to no cluster.
+    owner: dict[Tensor, _Call] = {}
+    for x, cands in containing.items():
+        chains = [c.chain() for c in cands]
+        # keep the innermost candidates: drop any that is an ancestor of another
+        above = {id(a) for ch in chains for a in ch[1:]}
+        chains = [ch for ch in chains if id(ch[0]) not in above]
+        common = set.intersection(*(set(map(id, ch)) for ch in chains))
+        for c in min(chains, key=len):
+            if id(c) in common:
                 owner[x] = c
-                continue
-            while o.parent is not None:
-                o = o.parent
-            if o is not c:
-                o.parent = c
-                c.children.append(o)
+                break
     param_names: dict[int, str] = {}
     for c in calls:
         if c.parent is None:
             _label_calls(c, {id(m): name for name, m in c.module.named_modules()})
             for name, p in c.module.named_parameters():
                 param_names.setdefault(id(p), name)
+    calls.sort(key=lambda c: position[c.output])
     return calls, owner, param_names
 
 

@@ -84,9 +84,10 @@ class Module:
         out = self.forward(*args, **kwargs)
         # Remember on the output's graph node which module made it and from which inputs,
         # so draw_graph can box a layer's tensors together. Nothing when no graph is recorded.
-        if isinstance(out, Tensor) and out._ctx is not None and not any(out is a for a in args):
-            calls = out._ctx.__dict__.setdefault("module_calls", [])
-            calls.append((self, tuple(a for a in args if isinstance(a, Tensor))))
+        if isinstance(out, Tensor) and out._ctx is not None:
+            inputs = tuple(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor))
+            if not any(out is a for a in inputs):
+                out._ctx.__dict__.setdefault("module_calls", []).append((self, inputs))
         return out
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
