@@ -31,6 +31,10 @@ def _graph(args: argparse.Namespace) -> int:
         ext = os.path.splitext(args.out or "")[1].lstrip(".").lower()
         fmt = ext if ext in FORMATS else "svg"
     out = args.out or f"{args.network}.{fmt}"
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        print(f"error: cannot write {out}: the folder {folder} does not exist", file=sys.stderr)
+        return 2
     tensors = NETWORKS[args.network][0]()
     loss = tensors["loss"]
     options = {"show_data": not args.no_data, "show_grad": not args.no_grad,
@@ -50,8 +54,9 @@ def _graph(args: argparse.Namespace) -> int:
                 with open(out, "w", encoding="utf-8") as f:
                     f.write(dot.source)
             else:
+                picture = dot.pipe(format=fmt)  # before opening: no empty file on failure
                 with open(out, "wb") as f:
-                    f.write(dot.pipe(format=fmt))
+                    f.write(picture)
     except (graphviz.ExecutableNotFound, RuntimeError) as e:
         if isinstance(e, RuntimeError) and "dot" not in str(e):
             raise

@@ -15,6 +15,7 @@ import html
 import inspect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import graphviz
 import numpy as np
@@ -309,7 +310,7 @@ def draw_graph(
         where.append(_node(tid, label, attrs))
         if t._ctx is not None:
             oid = f"{tid}_op"
-            name = t._ctx.fn.__name__
+            name = _op_title(t._ctx)
             label = f"{name}\\n{op_rule(t._ctx.fn)}" if show_rules else name
             where.append(_node(oid, q(label), STYLE["op"]))
             for p in t._ctx.parents:
@@ -329,6 +330,16 @@ def draw_graph(
             dot.body.extend(_cluster_lines(c, body, cluster_of))
     dot.body.extend(line + "\n" for line in edges)
     return dot
+
+
+def _op_title(ctx: Any) -> str:
+    """The op's name, with its constant arguments: ``Mul(0.5, ·)``, ``Pow(·, 2)``."""
+    name: str = ctx.fn.__name__
+    if all(isinstance(a, Tensor) for a in ctx.args):
+        return name
+    shown = ["·" if isinstance(a, Tensor) else f"{a:.4g}" if isinstance(a, float) else repr(a)
+             for a in ctx.args]
+    return f"{name}({', '.join(shown)})"
 
 
 def _node(nid: str, label: str, attrs: dict[str, str]) -> str:

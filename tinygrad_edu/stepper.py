@@ -33,8 +33,8 @@ def _arr(a: np.ndarray, indent: int = 4) -> str:
     if a.size > _MAX_SHOWN:
         return (f"<{'×'.join(map(str, a.shape))} array, mean {a.mean():.4g}, "
                 f"min {a.min():.4g}, max {a.max():.4g}>")
-    text = np.array2string(a, precision=4, suppress_small=True, separator=", ",
-                           max_line_width=70)
+    text = np.array2string(a, separator=", ", max_line_width=70,
+                           formatter={"float_kind": lambda v: f"{v:.4g}"})
     return text.replace("\n", "\n" + " " * indent)
 
 

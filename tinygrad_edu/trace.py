@@ -64,7 +64,7 @@ def trace_backward(loss: Tensor, grad: Any = None) -> list[BackwardStep]:
             ones = np.ones(node.shape, dtype=node.dtype)
             # backward of a gradient of ones: the local derivative, in the output's shape
             for i, d in enumerate(_as_grads(ctx, ctx.fn.backward(ctx, ones))):
-                if d is not None and ctx.parents[i] is not None:
+                if d is not None and ctx.needs_input_grad[i]:
                     local[i] = np.broadcast_to(np.asarray(d, dtype=node.dtype), node.shape).copy()
         steps.append(BackwardStep(
             index=len(steps),
