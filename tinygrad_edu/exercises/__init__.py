@@ -1,12 +1,13 @@
 """Teaching exercises: a learner writes a delta formula or a backward rule; the checker says
 exactly which quantity is wrong, where, and most likely why.
 
->>> from tinygrad_edu import exercises
->>> sorted(exercises.EXERCISES)[:2]   # doctest: +SKIP
->>> result = exercises.check("iamtrask-3layer-deltas", "my_answer.py")  # doctest: +SKIP
->>> print(result.report())  # doctest: +SKIP
-
 From the command line: ``python -m tinygrad_edu exercises list | show NAME | check NAME FILE``.
+
+Examples:
+    >>> from tinygrad_edu import exercises
+    >>> sorted(exercises.EXERCISES)[:2]   # doctest: +SKIP
+    >>> result = exercises.check("iamtrask-3layer-deltas", "my_answer.py")  # doctest: +SKIP
+    >>> print(result.report())  # doctest: +SKIP
 """
 
 from __future__ import annotations
