@@ -46,10 +46,10 @@ def check(name: str, path: str | os.PathLike[str], timeout: float = DEFAULT_TIME
     ``result.error``, never as a traceback from the checker.
     """
     ex = get(name)
-    results, error = run_learner(name, path, timeout)
-    if results is None:
-        return CheckResult(ex.name, False, [], error=error)
-    return check_values(ex, results)
+    run = run_learner(name, path, timeout)
+    if run.error is not None:
+        return CheckResult(ex.name, False, [], error=run.error)
+    return check_values(ex, run.values, run.case_errors)
 
 
 def write_graph(name: str, result: CheckResult, learner: dict[str, Any] | None,
@@ -69,9 +69,10 @@ def write_graph(name: str, result: CheckResult, learner: dict[str, Any] | None,
     expected = ex.expected(case)
     notes: dict[Any, str] = {}
     highlight = []
+    status = {c["quantity"]: c["status"] for c in result.checks if c["case"] == case.label}
     for q, t in tensors.items():
         mine = None if learner is None else learner.get(case.label, {}).get(q)
-        mark = "✗" if f is not None and f.quantity == q else "✓"
+        mark = "✓" if status.get(q) == "pass" else "✗"
         text = f"{q}: expected {_short(expected[q])}"
         if mine is not None:
             text = f"{mark} {text}\nyours {_short(mine)}"
