@@ -33,12 +33,13 @@ CREATED_STAMP := $(VENV)/.stamp-created
 BASE_STAMP := $(VENV)/.stamp-installed-base
 TEST_STAMP := $(VENV)/.stamp-installed-$(subst $(comma),-,$(test_extras))
 
-.PHONY: help venv demo test clean
+.PHONY: help venv demo test docs docs-serve clean
 
 help:
 	@echo "make demo   train the documents' XOR network and draw its graph (creates .venv)"
 	@echo "make test   ruff, mypy and pytest in .venv with the dev extras (EXTRAS=oracle adds torch)"
 	@echo "make venv   only create .venv with the package installed editable"
+	@echo "make docs   build the documentation site into build/site (mkdocs --strict)"
 	@echo "make clean  remove .venv and build artefacts"
 
 venv: $(BASE_STAMP)
@@ -77,3 +78,16 @@ test: $(TEST_STAMP)
 clean:
 	rm -rf $(VENV) build dist .eggs *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The documentation site: MkDocs + Material, API pages from the docstrings. Needs `dot`.
+DOCS_STAMP := $(VENV)/.stamp-installed-docs
+
+$(DOCS_STAMP): pyproject.toml | $(CREATED_STAMP)
+	$(PIP_INSTALL) -e '.[docs]'
+	touch $@
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+docs-serve: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve

@@ -8,6 +8,8 @@ right to first order but wrong to second order.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -376,3 +378,22 @@ def test_constant_saved_value_gives_wrong_second_derivative():
     (g2,) = grad(CubeSavingInput.apply(x2).sum(), x2, create_graph=True)
     (gg2,) = grad(g2.sum(), x2)
     close(gg2.data, 6 * xv)
+
+
+@pytest.mark.parametrize("name, fn, d2", [
+    ("sigmoid", lambda t: t.sigmoid(),
+     lambda x: (s := 1 / (1 + np.exp(-x))) * (1 - s) * (1 - 2 * s)),
+    ("exp", lambda t: t.exp(), np.exp),
+    ("tanh", lambda t: t.tanh(), lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2)),
+    ("sqrt", lambda t: t.sqrt(), lambda x: -0.25 * x ** -1.5),
+])
+def test_second_derivative_of_a_0d_tensor(name: str, fn: Any, d2: Any) -> None:
+    # NumPy returns a scalar for a 0-d result; the saved output must still be the output,
+    # or create_graph would treat it as a constant and lose the second derivative.
+    x = Tensor(0.7, requires_grad=True)
+    (g,) = grad(fn(x), x, create_graph=True)
+    assert g is not None and g.requires_grad, name
+    (h,) = grad(g, x)
+    assert h is not None
+    assert abs(h.item() - d2(0.7)) < 1e-12
+    assert gradgradcheck(fn, Tensor(0.7, requires_grad=True))

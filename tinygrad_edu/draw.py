@@ -88,13 +88,13 @@ def _read_rule(fn: type[Function]) -> str:
     rule = rule.split("   (")[0]  # drop a trailing note such as "(syn0 += ...)"
     head, sep, tail = rule.partition(": ")
     # "sigmoid: d = out*(1-out)" -> "d = out*(1-out)": the node already shows the op's name.
-    if sep and head.replace("_", "").isalnum() and head.lower() == fn.__name__.lower().strip("_"):
+    if sep and head.replace("_", "").lower() == fn.__name__.replace("_", "").lower():
         rule = tail
     return rule
 
 
 def _num(x: float) -> str:
-    return f"{x:.4g}"
+    return f"{x + 0.0:.4g}"  # + 0.0: -0.0 reads as 0
 
 
 def _fmt(arr: np.ndarray) -> str:

@@ -541,7 +541,7 @@ class GetItem(Function):
         return IndexAdd.forward(ctx, grad, ctx.in_shape, ctx.index)
 
 
-# index_add (getitem's backward): zeros of `shape` with grad added at index; d = grad[index]
+# index_add: zeros of `shape` with grad added at index (getitem's backward); d = grad[index]
 class IndexAdd(Function):
     @staticmethod
     def forward(ctx: Context, g: Any, shape: tuple[int, ...], index: Any) -> Any:

@@ -226,7 +226,11 @@ class Function:
         except (ValueError, IndexError) as e:
             raise _prefixed(e, cls.__name__.lower()) from e
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
+            raw = out
             out = np.asarray(out) if isinstance(out, np.floating) else _forward_result(cls, out)
+            if ctx.saved and any(v is raw for v in ctx.saved):
+                # keep "the saved output is the output" true, for create_graph
+                ctx.saved = tuple(out if v is raw else v for v in ctx.saved)
         elif out.dtype.kind != "f":
             out = _forward_result(cls, out)
         if requires_grad and _grad_mode.enabled:
