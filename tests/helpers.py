@@ -194,3 +194,21 @@ def check_op(
     check_gradcheck(engine_fn, arrays, requires_grad)
     if torch is not None:
         check_against_torch(engine_fn, torch_fn or engine_fn, arrays, requires_grad)
+
+
+# --------------------------------------------------------------------------- documents' tests
+
+
+def assert_same(actual, expected, rtol=1e-12):
+    """Equal up to rounding: the same maths computed in another order."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale)
+
+
+def grad_of(t):
+    assert t.grad is not None, "backward() left .grad unset on a tensor that requires grad"
+    assert t.grad.shape == t.shape, f".grad has shape {t.grad.shape}, tensor has {t.shape}"
+    return np.asarray(t.grad.data, dtype=np.float64)

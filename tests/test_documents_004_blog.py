@@ -19,23 +19,9 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
+from helpers import assert_same, grad_of
 
 from tinygrad_edu import Tensor, numerical_grad
-
-
-def assert_same(actual, expected, rtol=1e-12):
-    """Equal up to rounding: the same maths computed in another order."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
-    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
-    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale)
-
-
-def grad_of(t):
-    assert t.grad is not None, "backward() left .grad unset on a tensor that requires grad"
-    assert t.grad.shape == t.shape, f".grad has shape {t.grad.shape}, tensor has {t.shape}"
-    return np.asarray(t.grad.data, dtype=np.float64)
 
 
 def Sigmoid(x, deriv=False):  # noqa: N802 (the document's name)
