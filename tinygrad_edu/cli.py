@@ -88,7 +88,9 @@ def _exercises(args: argparse.Namespace) -> int:
         print(f"{ex.title}\n\n{ex.statement}\n{ex.statement_zh}")
         out = args.file or f"{ex.name.replace('-', '_')}.py"
         if os.path.exists(out) and not args.force:
-            print(f"{out} already exists: not overwritten (use --force, or give another FILE)")
+            print(f"{out} already exists: not overwritten (use --force, or give another FILE)",
+                  file=sys.stderr)
+            return 1
         else:
             with open(out, "w", encoding="utf-8") as f:
                 f.write(ex.solution if args.solution else ex.starter)
@@ -155,4 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        sys.stderr.close()
+        return 0

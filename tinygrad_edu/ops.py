@@ -53,15 +53,16 @@ def normalize_axis(op: str, axis: int | Sequence[int] | None, ndim: int) -> tupl
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
     out = []
+    n = max(ndim, 1)  # as PyTorch: a 0-d tensor accepts axis 0 and -1
     for a in axes:
         if not isinstance(a, int | np.integer):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
-        if not -ndim <= a < max(ndim, 1):
+        if not -n <= a < n:
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
-        out.append(int(a) % max(ndim, 1))
+        out.append(int(a) % n)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return tuple(sorted(out))
+    return tuple(sorted(out)) if ndim else ()  # a 0-d tensor has no axis to reduce
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -191,11 +192,13 @@ class Pow(Function):
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:
-            # a**0 is constant: its derivative is 0 even at a == 0 (where a**-1 is inf).
-            zero_power = isinstance(b, int | float) and b == 0
-            grad_a = grad * 0.0 if zero_power else grad * b * a ** (b - 1)
+            # Where b == 0, a**b is the constant 1: its slope is 0 even at a == 0, where
+            # b * a**(b-1) would be 0 * inf. Raising a to b - 1 + 1 there keeps it finite.
+            grad_a = grad * b * a ** (b - 1 + (b == 0))
         if need_b:
-            grad_b = grad * out * _log(a)
+            # Where a == 0 (and b > 0), out = 0 and the slope in b is 0, not 0 * log(0):
+            # log(a + 1) = 0 there.
+            grad_b = grad * out * _log(a + (a == 0))
         return grad_a, grad_b
 
 
@@ -456,7 +459,7 @@ class Max(Function):
 # softmax: d = out * (grad - sum(grad*out))   along the softmax axis
 class Softmax(Function):
     @staticmethod
-    def forward(ctx: Context, x: Any, axis: int) -> Any:
+    def forward(ctx: Context, x: Any, axis: tuple[int, ...]) -> Any:
         e = np.exp(x - np.max(x, axis=axis, keepdims=True))
         out = e / np.sum(e, axis=axis, keepdims=True)
         ctx.axis = axis
@@ -472,7 +475,7 @@ class Softmax(Function):
 # log_softmax: d = grad - softmax * sum(grad),  softmax = exp(out)
 class LogSoftmax(Function):
     @staticmethod
-    def forward(ctx: Context, x: Any, axis: int) -> Any:
+    def forward(ctx: Context, x: Any, axis: tuple[int, ...]) -> Any:
         shifted = x - np.max(x, axis=axis, keepdims=True)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
         ctx.axis = axis

@@ -349,11 +349,12 @@ def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
 class Tensor:
     """An n-dimensional array of floats that records the operations made on it.
 
-    >>> x = Tensor([1.0, 2.0], requires_grad=True)
-    >>> y = (x * x).sum()
-    >>> y.backward()
-    >>> x.grad
-    Tensor([2., 4.])
+    Examples:
+        >>> x = Tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        Tensor([2., 4.])
     """
 
     __slots__ = ("data", "grad", "_requires_grad", "_ctx", "name", "__weakref__")
@@ -780,11 +781,11 @@ class Tensor:
     clip = clamp
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", axis, self.ndim)[0])
+        return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         return _ops.LogSoftmax.apply(
-            self, axis=_ops.normalize_axis("log_softmax", axis, self.ndim)[0])
+            self, axis=_ops.normalize_axis("log_softmax", axis, self.ndim))
 
     def draw(self, **options: Any) -> Any:
         """This tensor's graph as a ``graphviz.Digraph`` (see ``draw_graph``)."""

@@ -1,12 +1,13 @@
 """Teaching exercises: a learner writes a delta formula or a backward rule; the checker says
 exactly which quantity is wrong, where, and most likely why.
 
->>> from tinygrad_edu import exercises
->>> sorted(exercises.EXERCISES)[:2]   # doctest: +SKIP
->>> result = exercises.check("iamtrask-3layer-deltas", "my_answer.py")  # doctest: +SKIP
->>> print(result.report())  # doctest: +SKIP
-
 From the command line: ``python -m tinygrad_edu exercises list | show NAME | check NAME FILE``.
+
+Examples:
+    >>> from tinygrad_edu import exercises
+    >>> sorted(exercises.EXERCISES)[:2]   # doctest: +SKIP
+    >>> result = exercises.check("iamtrask-3layer-deltas", "my_answer.py")  # doctest: +SKIP
+    >>> print(result.report())  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ def check(name: str, path: str | os.PathLike[str], timeout: float = DEFAULT_TIME
     ``result.error``, never as a traceback from the checker.
     """
     ex = get(name)
-    results, error = run_learner(name, path, timeout)
-    if results is None:
-        return CheckResult(ex.name, False, [], error=error)
-    return check_values(ex, results)
+    run = run_learner(name, path, timeout)
+    if run.error is not None:
+        return CheckResult(ex.name, False, [], error=run.error)
+    return check_values(ex, run.values, run.case_errors)
 
 
 def write_graph(name: str, result: CheckResult, learner: dict[str, Any] | None,
@@ -68,9 +69,10 @@ def write_graph(name: str, result: CheckResult, learner: dict[str, Any] | None,
     expected = ex.expected(case)
     notes: dict[Any, str] = {}
     highlight = []
+    status = {c["quantity"]: c["status"] for c in result.checks if c["case"] == case.label}
     for q, t in tensors.items():
         mine = None if learner is None else learner.get(case.label, {}).get(q)
-        mark = "✗" if f is not None and f.quantity == q else "✓"
+        mark = "✓" if status.get(q) == "pass" else "✗"
         text = f"{q}: expected {_short(expected[q])}"
         if mine is not None:
             text = f"{mark} {text}\nyours {_short(mine)}"

@@ -81,8 +81,19 @@ class AnswerError(Exception):
     """The learner's answer cannot be checked: the message says why, in their terms."""
 
 
+def _describe(v: Any) -> str:
+    if v is None:
+        return "None (a missing `return`?)"
+    if v is Ellipsis:
+        return "still `...`, the starter's placeholder: write your formula there"
+    return f"a value of type {type(v).__name__}"
+
+
 def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
     """A learner's return value as ``{quantity: float64 array}``, or a clear AnswerError."""
+    if result is None:
+        raise AnswerError(f"{entry} returned None: did you forget `return`? (expected "
+                          f"{', '.join(quantities)})")
     if isinstance(result, Mapping):
         missing = [q for q in quantities if q not in result]
         if missing:
@@ -97,15 +108,17 @@ def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
                               f"{len(quantities)}: {', '.join(quantities)}")
         values = list(result)
     else:
-        raise AnswerError(f"{entry} returned a {type(result).__name__}; expected "
+        raise AnswerError(f"{entry} returned {_describe(result)}; expected "
                           f"{', '.join(quantities)} (a tuple in that order, or a dict)")
     out = {}
     for q, v in zip(quantities, values, strict=True):
         data = v.data if isinstance(v, Tensor) else v
+        if data is None or data is Ellipsis:
+            raise AnswerError(f"{q} is {_describe(data)}")
         try:
             arr = np.asarray(data, dtype=np.float64)
         except (TypeError, ValueError):
-            raise AnswerError(f"{q} is a {type(v).__name__}, not an array of numbers") from None
+            raise AnswerError(f"{q} is {_describe(v)}, not an array of numbers") from None
         out[q] = arr
     return out
 
@@ -130,7 +143,7 @@ class Failure:
     def ratio(self) -> float | None:
         if self.got is None or self.expected is None or self.expected == 0:
             return None
-        return self.got / self.expected
+        return self.got / self.expected + 0.0  # + 0.0: no "-0"
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -170,7 +183,8 @@ def diagnose(got: np.ndarray, expected: np.ndarray, lr: float | None = None,
             return f"the learning rate ({lr}) is missing: multiply by it."
     if got.ndim >= 2 and got.shape[::-1] == expected.shape and _close(got.T, expected):
         return (f"transposed: your {got.shape} matrix is the transpose of the expected "
-                f"{expected.shape} one (x.T.dot(delta), not delta.dot(x) or x.dot(delta.T)).")
+                f"{expected.shape} one (a weight's gradient is inputs.T @ delta, shaped "
+                "like the weight).")
     if got.ndim >= 2 and got.shape == expected.shape and _close(np.swapaxes(got, -1, -2),
                                                                 expected):
         return "transposed: your matrix is the transpose of the expected one."
@@ -211,6 +225,8 @@ class CheckResult:
     error: str | None = None
     oracles: tuple[str, ...] = ("autograd",)
     learner: dict[str, Values] | None = field(default=None, repr=False)  # case -> values
+    case_errors: dict[str, str] = field(default_factory=dict)  # case -> what the code raised
+    notes: list[str] = field(default_factory=list)  # mistakes recognised after the first
 
     @property
     def score(self) -> float:
@@ -224,6 +240,8 @@ class CheckResult:
             "passed": self.passed,
             "score": round(self.score, 4),
             "error": self.error,
+            "case_errors": self.case_errors,
+            "notes": self.notes,
             "checks": self.checks,
             "failure": None if f is None else {
                 "case": f.case, "quantity": f.quantity, "index": f.index,
@@ -253,9 +271,14 @@ class CheckResult:
             for c in self.checks:
                 if c["case"] != case:
                     continue
-                sym = {"pass": paint("✓", ok), "fail": paint("✗", bad)}.get(c["status"], "·")
+                sym = {"pass": paint("✓", ok), "fail": paint("✗", bad),
+                       "error": paint("!", bad)}.get(c["status"], "·")
                 marks.append(f"{sym} {c['quantity']}")
             lines.append(f"  case {case}: " + "  ".join(marks))
+        for label, message in self.case_errors.items():
+            lines.append("")
+            lines.append(paint(f"Case {label} could not be checked: ", bad)
+                         + message.replace("\n", "\n  "))
         f = self.failure
         if f is not None:
             lines.append("")
@@ -265,25 +288,41 @@ class CheckResult:
                 lines.append(f"  shape: yours {f.got_shape}, expected {f.expected_shape}")
             if f.index is not None:
                 ratio = "" if f.ratio is None else f", ratio {f.ratio:.6g}"
-                lines.append(f"  element {list(f.index)}: yours {f.got:.10g}, expected "
+                where = f"element {list(f.index)}" if f.index else "value"
+                lines.append(f"  {where}: yours {f.got:.10g}, expected "
                              f"{f.expected:.10g}{ratio}")
             if f.hint:
                 lines.append(paint("  hint: ", "33;1") + f.hint)
-        elif self.passed:
+        for note in self.notes:
+            lines.append(paint("  also: ", "33;1") + note)
+        if self.passed:
             lines.append(paint("  every quantity matches on every case.", dim))
         return "\n".join(lines)
 
 
-def check_values(ex: Exercise, results: Mapping[str, Values]) -> CheckResult:
-    """Compare the learner's results (``case label -> values``) with the oracles."""
+def check_values(ex: Exercise, results: Mapping[str, Values],
+                 case_errors: Mapping[str, str] | None = None) -> CheckResult:
+    """Compare the learner's results (``case label -> values``) with the oracles.
+
+    A case whose code raised (``case_errors``) counts as failed for every quantity. Known
+    mistakes recognised in later failures than the first are added as notes.
+    """
+    case_errors = dict(case_errors or {})
     checks: list[dict[str, Any]] = []
     failure: Failure | None = None
+    notes: dict[str, str] = {}
     oracles = ("the engine's autograd", "finite differences") if ex.numerical else (
         "the engine's autograd",)
     for case in ex.cases():
+        if case.label in case_errors or case.label not in results:
+            case_errors.setdefault(case.label, "no result")
+            checks.extend({"case": case.label, "quantity": q, "status": "error"}
+                          for q in ex.quantities)
+            continue
         got_all = results[case.label]
         expected = ex.expected(case)
         numerical = ex.numerical(case) if ex.numerical else {}
+        variants_of_case = {hint: make(case) for hint, make in ex.mistakes.items()}
         for q in ex.quantities:
             got, exp = got_all[q], np.asarray(expected[q], dtype=np.float64)
             same, index = compare(got, exp)
@@ -291,20 +330,25 @@ def check_values(ex: Exercise, results: Mapping[str, Values]) -> CheckResult:
                 same = bool(np.allclose(got, numerical[q], rtol=1e-4, atol=1e-6))
             entry: dict[str, Any] = {"case": case.label, "quantity": q,
                                      "status": "pass" if same else "fail"}
-            if not same and failure is None:
-                variants = {hint: make(case)[q] for hint, make in ex.mistakes.items()
-                            if q in make(case)}
+            checks.append(entry)
+            if same:
+                continue
+            variants = {h: v[q] for h, v in variants_of_case.items() if q in v}
+            hint = diagnose(got, exp, ex.lr, variants)
+            if failure is None:
                 failure = Failure(
                     case=case.label, quantity=q, index=index,
                     got=None if index is None else float(got[index]),
                     expected=None if index is None else float(exp[index]),
-                    got_shape=tuple(got.shape), expected_shape=tuple(exp.shape),
-                    hint=diagnose(got, exp, ex.lr, variants),
+                    got_shape=tuple(got.shape), expected_shape=tuple(exp.shape), hint=hint,
                 )
                 entry["first_failure"] = True
-            checks.append(entry)
-    return CheckResult(ex.name, failure is None, checks, failure, oracles=oracles,
-                       learner=dict(results))
+            elif hint and q != failure.quantity and q not in notes and hint in variants:
+                notes[q] = f"{q} (case {case.label}): {hint}"
+    passed = failure is None and not case_errors
+    return CheckResult(ex.name, passed, checks, failure, oracles=oracles,
+                       learner=dict(results), case_errors=case_errors,
+                       notes=list(notes.values()))
 
 
 def use_color(stream: Any = None) -> bool:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
-from ..core import Case, Exercise, Values
+from ..core import AnswerError, Case, Exercise, Values
 
 XOR_X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.float64)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
@@ -63,7 +63,10 @@ def function_exercise(
         out.backward(case.inputs["grad"])
         values = {"forward": out.data}
         for n, x in zip(inputs, xs, strict=True):
-            values[f"grad_{n}"] = np.zeros(x.shape) if x.grad is None else x.grad.data
+            if x.grad is None:
+                raise AnswerError(f"{op}.backward returned no gradient (None) for {n}: return "
+                                  "grad_output times the derivative, one per input")
+            values[f"grad_{n}"] = x.grad.data
         return values
 
     def run(entry: Any, case: Case) -> Values:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
+from ...tensor import Tensor
 from .. import register
-from ..core import Case, Values
+from ..core import AnswerError, Case, Values
 from .common import function_exercise
 
 
@@ -84,3 +89,536 @@ TANH = register(function_exercise(
         "1 - out**2, with out = tanh(x)": _tanh_from_input,
     },
 ))
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+
+def _forgot_grad_output(local: Callable[[dict[str, Any]], np.ndarray], quantity: str = "grad_x"
+                        ) -> Callable[[Case], Values]:
+    """The local derivative alone, not multiplied by the gradient arriving at the output."""
+    return lambda case: {quantity: local(case.inputs)}
+
+
+FORGOT_GRAD_OUTPUT = ("the chain rule is missing: backward returns the local derivative alone; "
+                      "multiply it by grad_output, the gradient arriving at the output")
+
+
+def _raw_backward(inputs: tuple[str, ...]) -> Callable[[Any, Case], Values]:
+    """Run the learner's op through ``apply``, then call its ``backward`` directly.
+
+    ``apply`` sets the context up exactly as the engine does (saved values, needs_input_grad);
+    the gradients are then what the learner's ``backward`` *returns*, before the engine would
+    touch them: ``autograd._sum_to`` sums a gradient of a broadcast shape down to the input's
+    shape (hiding a missing reduction) and refuses any other wrong shape with an engine error
+    (hiding a transposed matrix). Checked raw, both reach the comparison and get their hint.
+    """
+    names = ", ".join(f"grad_{n}" for n in inputs)
+
+    def run(entry: Any, case: Case) -> Values:
+        xs = [Tensor(case.inputs[n], requires_grad=True) for n in inputs]
+        out = entry.apply(*xs)
+        ctx = out._ctx
+        if ctx is None:
+            raise AnswerError(f"{entry.__name__}.apply did not record the call: subclass "
+                              "Function and do not override apply")
+        # A copy: a backward that writes into grad_output in place changes nothing here.
+        grads = ctx.fn.backward(ctx, np.array(case.inputs["grad"]))
+        if not isinstance(grads, tuple | list) or len(grads) != len(inputs):
+            got = (f"{len(grads)} values" if isinstance(grads, tuple | list)
+                   else f"a {type(grads).__name__}")
+            raise AnswerError(f"{entry.__name__}.backward returned {got}; return one gradient "
+                              f"per input of forward, in order: ({names})")
+        values: Values = {"forward": out.data}
+        for n, x, g in zip(inputs, xs, grads, strict=True):
+            if g is None:
+                raise AnswerError(f"{entry.__name__}.backward returned None for {n}: return "
+                                  f"its gradient, an array of {n}'s shape {x.shape}")
+            values[f"grad_{n}"] = g.data if isinstance(g, Tensor) else g
+        return values
+
+    return run
+
+
+# --------------------------------------------------------------------------- exp
+
+
+def _exp_cases() -> list[Case]:
+    rng = np.random.default_rng(11)
+    x = rng.normal(0, 1.5, (3, 4))
+    return [
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
+        # Large but within a few orders of magnitude of each other, so that the finite
+        # differences of sum(grad * exp(x)) stay accurate for every element.
+        Case("large inputs", {"x": rng.uniform(8, 14, 5), "grad": rng.normal(size=5)}),
+        Case("very negative inputs", {"x": np.array([-40.0, -20.0, -10.0]),
+                                      "grad": np.ones(3)}),
+        Case("zeros", {"x": np.zeros(5), "grad": rng.normal(size=5)}),
+        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+    ]
+
+
+EXP = register(function_exercise(
+    name="function-exp",
+    op="Exp",
+    title="exp as a Function: forward and backward",
+    statement="""
+        Write a Function subclass Exp whose forward computes np.exp(x) and whose backward
+        turns the gradient arriving at the output (grad_output) into the gradient of x.
+        exp is its own derivative, so the cheapest thing to save for backward is already
+        computed in forward. The checker runs Exp.apply(x).backward(grad) in the engine.
+    """,
+    statement_zh="""
+        写一个 Function 子类 Exp：forward 计算 np.exp(x)，backward 把输出处传来的梯度
+        (grad_output) 变成 x 的梯度。exp 的导数就是它自己，所以 backward 需要的量在 forward
+        里已经算好了，保存它最省事。检查器会在引擎里运行 Exp.apply(x).backward(grad)。
+    """,
+    starter='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Exp(Function):
+            @staticmethod
+            def forward(ctx, x):
+                out = np.exp(x)
+                ...  # save what backward needs
+                return out
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                ...  # return the gradient of x
+    ''',
+    solution='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Exp(Function):
+            @staticmethod
+            def forward(ctx, x):
+                out = np.exp(x)
+                ctx.save_for_backward(out)
+                return out
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (out,) = ctx.saved_tensors
+                return grad_output * out
+    ''',
+    inputs=("x",),
+    engine=lambda x: x.exp(),
+    cases=_exp_cases,
+    mistakes={
+        FORGOT_GRAD_OUTPUT: _forgot_grad_output(lambda i: np.exp(i["x"])),
+        "the power rule does not apply: exp(x) is not x**n, its derivative is exp(x) itself, "
+        "not x * exp(x - 1)":
+            lambda c: {"grad_x": c.inputs["grad"] * c.inputs["x"] * np.exp(c.inputs["x"] - 1)},
+    },
+))
+
+
+# --------------------------------------------------------------------------- log
+
+
+def _log_cases() -> list[Case]:
+    rng = np.random.default_rng(12)
+    x = rng.uniform(0.2, 4.0, (3, 4))
+    return [
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
+        Case("near zero", {"x": np.array([1e-3, 1e-2, 0.1]), "grad": rng.normal(size=3)}),
+        Case("large inputs", {"x": np.array([10.0, 1e3, 1e6]), "grad": rng.normal(size=3)}),
+        Case("ones (log 1 = 0)", {"x": np.ones(4), "grad": rng.normal(size=4)}),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+    ]
+
+
+def _log_divided_by_output(case: Case) -> Values:
+    with np.errstate(divide="ignore"):  # log(1) = 0 in the "ones" case
+        return {"grad_x": case.inputs["grad"] / np.log(case.inputs["x"])}
+
+
+LOG = register(function_exercise(
+    name="function-log",
+    op="Log",
+    title="log as a Function: forward and backward",
+    statement="""
+        Write a Function subclass Log whose forward computes the natural logarithm np.log(x)
+        (the checker only gives it positive inputs, some close to 0 and some very large) and
+        whose backward turns grad_output into the gradient of x. Think about which value
+        backward needs: the input or the output? The checker runs Log.apply(x).backward(grad)
+        in the engine.
+    """,
+    statement_zh="""
+        写一个 Function 子类 Log：forward 计算自然对数 np.log(x)（检查器只给正数输入，其中
+        有的很接近 0，有的非常大），backward 把 grad_output 变成 x 的梯度。想一想 backward
+        需要的是输入还是输出。检查器会在引擎里运行 Log.apply(x).backward(grad)。
+    """,
+    starter='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Log(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ...  # save what backward needs
+                return np.log(x)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                ...  # return the gradient of x
+    ''',
+    solution='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Log(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return np.log(x)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (x,) = ctx.saved_tensors
+                return grad_output / x
+    ''',
+    inputs=("x",),
+    engine=lambda x: x.log(),
+    cases=_log_cases,
+    mistakes={
+        FORGOT_GRAD_OUTPUT: _forgot_grad_output(lambda i: 1 / i["x"]),
+        "derivative of the wrong variable: you divided by the output log(x); the slope of "
+        "log is 1/x, with x the input (save x in forward)":
+            _log_divided_by_output,
+        "multiplied by x instead of dividing: d log(x)/dx = 1/x":
+            lambda c: {"grad_x": c.inputs["grad"] * c.inputs["x"]},
+    },
+))
+
+
+# --------------------------------------------------------------------------- matmul
+
+# The learner's backward is checked on what it returns (``_raw_backward``), not after the
+# engine: for a non-square operand a transposed gradient has the wrong shape, which the engine
+# refuses with its own RuntimeError ("MatMul.backward returned a gradient of shape ..."). Raw,
+# it reaches the comparison and gets the "transposed" hint with both shapes.
+
+
+def _matmul_cases() -> list[Case]:
+    rng = np.random.default_rng(13)
+
+    def case(label: str, n: int, m: int, k: int, sign: float = 0.0) -> Case:
+        a, b = rng.normal(size=(n, m)), rng.normal(size=(m, k))
+        if sign:
+            a, b = sign * np.abs(a), sign * np.abs(b)
+        return Case(label, {"a": a, "b": b, "grad": rng.normal(size=(n, k))})
+
+    zeros = case("zeros", 2, 3, 2)
+    zeros.inputs["a"] = np.zeros((2, 3))
+    return [
+        # Square first: a learner's rule that takes the wrong operand (a.T @ grad_output
+        # for grad_a) then has the right shape, and the mistake is recognised by its values.
+        case("random square", 3, 3, 3),
+        case("random rectangular", 3, 4, 2),
+        case("batch of one", 1, 4, 2),
+        case("column times row (outer product)", 3, 1, 4),
+        zeros,
+        case("negative inputs", 2, 3, 4, sign=-1.0),
+    ]
+
+
+def _matmul_swapped(case: Case) -> Values:
+    """Each operand's rule built from its own value: grad_a = a.T @ g, grad_b = g @ b.T."""
+    a, b, g = case.inputs["a"], case.inputs["b"], case.inputs["grad"]
+    out: Values = {}
+    if a.shape[0] == a.shape[1] == g.shape[0]:
+        out["grad_a"] = a.T @ g if g.shape[1] == a.shape[1] else g @ a.T
+    if b.shape[0] == b.shape[1] == g.shape[1]:
+        out["grad_b"] = g @ b.T
+    return out
+
+
+MATMUL = register(dataclasses.replace(function_exercise(
+    name="function-matmul",
+    op="MatMul",
+    title="The matrix product as a Function: the gradients of both operands",
+    statement="""
+        Write a Function subclass MatMul for 2-D operands: forward(ctx, a, b) returns a @ b
+        for a of shape (N, M) and b of shape (M, K); backward(ctx, grad_output) receives the
+        (N, K) gradient of the output and returns the tuple (grad_a, grad_b), each of the
+        shape of its operand: (N, M) and (M, K). Let the shapes guide you: there is only one
+        way to multiply grad_output with the other operand (or its transpose) that gives the
+        right shape. The checker calls your backward directly and compares what it returns.
+    """,
+    statement_zh="""
+        为二维矩阵写一个 Function 子类 MatMul：forward(ctx, a, b) 对形状为 (N, M) 的 a 和
+        (M, K) 的 b 返回 a @ b；backward(ctx, grad_output) 接收输出的 (N, K) 梯度，返回元组
+        (grad_a, grad_b)，形状分别与 a、b 相同：(N, M) 和 (M, K)。可以让形状来引导你：
+        grad_output 与另一个操作数（或其转置）相乘，只有一种写法能得到正确的形状。
+        检查器会直接调用你的 backward，比较它返回的值。
+    """,
+    starter='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class MatMul(Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                ...  # save what backward needs
+                return a @ b
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                ...  # return (grad_a, grad_b)
+    ''',
+    solution='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class MatMul(Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                ctx.save_for_backward(a, b)
+                return a @ b
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                a, b = ctx.saved_tensors
+                grad_a = grad_output @ b.T
+                grad_b = a.T @ grad_output
+                return grad_a, grad_b
+    ''',
+    inputs=("a", "b"),
+    engine=lambda a, b: a @ b,
+    cases=_matmul_cases,
+    mistakes={
+        "each gradient needs the OTHER operand: in a product, the gradient with respect to "
+        "one factor is made of the other factor (grad_a from b, grad_b from a)":
+            _matmul_swapped,
+    },
+), run=_raw_backward(("a", "b"))))
+
+
+# --------------------------------------------------------------------------- softmax
+
+
+def _softmax_cases() -> list[Case]:
+    rng = np.random.default_rng(14)
+    x = rng.normal(0, 2, (3, 4))
+    return [
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
+        Case("large logits (needs the max subtracted)",
+             {"x": np.array([[1000.0, 0.0, -1000.0], [500.0, 500.0, 499.0]]),
+              "grad": rng.normal(size=(2, 3))}),
+        Case("zeros (uniform output)", {"x": np.zeros((2, 5)), "grad": rng.normal(size=(2, 5))}),
+        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+        Case("a single vector", {"x": x[1], "grad": rng.normal(size=4)}),
+    ]
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _softmax_elementwise(case: Case) -> Values:
+    out, g = _softmax(case.inputs["x"]), case.inputs["grad"]
+    return {"grad_x": g * out * (1 - out)}
+
+
+def _softmax_all_axes(case: Case) -> Values:
+    out, g = _softmax(case.inputs["x"]), case.inputs["grad"]
+    return {"grad_x": out * (g - (g * out).sum())}
+
+
+SOFTMAX = register(function_exercise(
+    name="function-softmax",
+    op="Softmax",
+    title="softmax along the last axis as a Function",
+    statement="""
+        Write a Function subclass Softmax that normalises along the LAST axis:
+        out[..., j] = exp(x[..., j]) / sum_k exp(x[..., k]). Forward must not overflow: the
+        checker gives it logits as large as 1000 (subtract each row's maximum first; the
+        result does not change). Backward: every output of a row depends on every input of
+        that row, so the gradient of x[..., j] collects grad_output from the whole row, not
+        just from out[..., j]. Return that vector-Jacobian product (an array of x's shape),
+        not the Jacobian itself. The checker runs Softmax.apply(x).backward(grad) in the
+        engine.
+    """,
+    statement_zh="""
+        写一个 Function 子类 Softmax，沿最后一个轴归一化：
+        out[..., j] = exp(x[..., j]) / sum_k exp(x[..., k])。forward 不能溢出：检查器会给出
+        大到 1000 的 logits（先减去每一行的最大值，结果不变）。backward：一行中的每个输出
+        都依赖这一行的所有输入，所以 x[..., j] 的梯度要汇集整行的 grad_output，而不只是来自
+        out[..., j] 的那一份。返回向量-雅可比积（与 x 形状相同的数组），而不是雅可比矩阵本身。
+        检查器会在引擎里运行 Softmax.apply(x).backward(grad)。
+    """,
+    starter='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Softmax(Function):
+            @staticmethod
+            def forward(ctx, x):
+                e = np.exp(x)  # overflows for large x: make it safe
+                out = e / e.sum(axis=-1, keepdims=True)
+                ...  # save what backward needs
+                return out
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                ...  # return the gradient of x (same shape as x)
+    ''',
+    solution='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class Softmax(Function):
+            @staticmethod
+            def forward(ctx, x):
+                e = np.exp(x - x.max(axis=-1, keepdims=True))
+                out = e / e.sum(axis=-1, keepdims=True)
+                ctx.save_for_backward(out)
+                return out
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (out,) = ctx.saved_tensors
+                row = (grad_output * out).sum(axis=-1, keepdims=True)
+                return out * (grad_output - row)
+    ''',
+    inputs=("x",),
+    engine=lambda x: x.softmax(axis=-1),
+    cases=_softmax_cases,
+    mistakes={
+        "softmax treated as elementwise: out*(1-out) is only the diagonal of its Jacobian; "
+        "each output also depends on the other inputs of its row, so x[..., j] also "
+        "receives grad_output[..., k] from every other output k of its row (a sum over the "
+        "row)":
+            _softmax_elementwise,
+        "summed over every axis: the sum in the softmax's backward runs along each row "
+        "(axis=-1, keepdims=True), not over the whole array": _softmax_all_axes,
+    },
+))
+
+
+# --------------------------------------------------------------------------- broadcast add
+
+# Why the raw backward (``_raw_backward``) and not the engine: the engine accepts a gradient
+# of the broadcast shape (N, M) for b and sums it down to (M,) itself (``autograd._sum_to``,
+# as documented on ``Function``), so a learner returning grad_output unreduced would pass.
+# The reduction is the whole point of this exercise, so the checker compares what the
+# learner's backward returns; the statement says so, and says that the engine would have
+# forgiven it. An unreduced (N, M) grad_b then gets the generic "not reduced" hint.
+
+
+def _broadcast_cases() -> list[Case]:
+    rng = np.random.default_rng(15)
+
+    def case(label: str, n: int, m: int) -> Case:
+        return Case(label, {"a": rng.normal(size=(n, m)), "b": rng.normal(size=m),
+                            "grad": rng.normal(size=(n, m))})
+
+    zeros = case("zeros", 3, 2)
+    zeros.inputs.update(a=np.zeros((3, 2)), b=np.zeros(2))
+    negative = case("negative inputs", 5, 3)
+    negative.inputs.update(a=-np.abs(negative.inputs["a"]), b=-np.abs(negative.inputs["b"]))
+    return [
+        case("random", 4, 3),
+        # N == M: summing over the wrong axis gives the right shape, so only the values tell.
+        case("square", 3, 3),
+        case("batch of one", 1, 3),
+        zeros,
+        negative,
+        case("large batch", 64, 2),
+    ]
+
+
+def _grad_b(reduce: Callable[[np.ndarray], np.ndarray]) -> Callable[[Case], Values]:
+    return lambda case: {"grad_b": reduce(case.inputs["grad"])}
+
+
+BROADCAST_ADD = register(dataclasses.replace(function_exercise(
+    name="function-broadcast-add",
+    op="BroadcastAdd",
+    title="Adding a bias to a batch: the gradient of a broadcast operand",
+    statement="""
+        Write a Function subclass BroadcastAdd: forward(ctx, a, b) returns a + b for a batch
+        a of shape (N, M) and a bias b of shape (M,), which NumPy broadcasts: the same b is
+        added to every row of a. backward(ctx, grad_output) receives the (N, M) gradient of
+        the output and returns (grad_a, grad_b), each of the shape of its operand.
+        b was used N times, once per row, so its gradient collects the contributions of the
+        whole batch. The engine would forgive a grad_b of shape (N, M) (it sums the
+        broadcast axes away for you), but here the checker calls your backward directly and
+        compares what it returns: grad_b must have b's shape (M,).
+    """,
+    statement_zh="""
+        写一个 Function 子类 BroadcastAdd：forward(ctx, a, b) 对形状为 (N, M) 的一批数据 a
+        和形状为 (M,) 的偏置 b 返回 a + b，NumPy 会对它做广播：同一个 b 被加到 a 的每一行上。
+        backward(ctx, grad_output) 接收输出的 (N, M) 梯度，返回 (grad_a, grad_b)，形状分别
+        与 a、b 相同。b 被用了 N 次（每行一次），所以它的梯度要汇集整批数据的贡献。
+        引擎本身会原谅形状为 (N, M) 的 grad_b（它会替你把广播出来的轴求和掉），但这里检查器
+        直接调用你的 backward 并比较它的返回值：grad_b 的形状必须和 b 一样，是 (M,)。
+    """,
+    starter='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class BroadcastAdd(Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                return a + b  # b, of shape (M,), is added to every row of a
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                ...  # return (grad_a, grad_b), of the shapes of a and b
+    ''',
+    solution='''
+        import numpy as np
+
+        from tinygrad_edu import Function
+
+
+        class BroadcastAdd(Function):
+            @staticmethod
+            def forward(ctx, a, b):
+                return a + b
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                grad_a = grad_output
+                grad_b = grad_output.sum(axis=0)  # b was added to every row: sum the rows
+                return grad_a, grad_b
+    ''',
+    inputs=("a", "b"),
+    engine=lambda a, b: a + b,
+    cases=_broadcast_cases,
+    mistakes={
+        "averaged over the batch: each row adds its own contribution to b's gradient, so sum "
+        "them (grad_output.sum(axis=0)); a mean belongs in the loss, and is then already "
+        "inside grad_output": _grad_b(lambda g: g.mean(axis=0)),
+        "summed over the wrong axis: b is repeated along axis 0 (one copy per row of a), so "
+        "sum over axis 0, not axis 1": _grad_b(lambda g: g.sum(axis=1)),
+        "summed over every axis: b has one gradient per element (shape (M,)); sum over the "
+        "batch axis 0 only": _grad_b(lambda g: np.asarray(g.sum())),
+    },
+), run=_raw_backward(("a", "b"))))

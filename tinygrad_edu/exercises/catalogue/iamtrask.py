@@ -238,3 +238,143 @@ IAMTRASK_3LAYER = register(Exercise(
     },
     graph=_graph,
 ))
+
+
+# --------------------------------------------------------------------------- the 2-layer net
+
+_TWO_LAYER_QUANTITIES = ("l1_error", "l1_delta", "syn0_update")
+_TWO_LAYER_Y = np.array([[0, 0, 1, 1]], dtype=np.float64).T  # the 2-layer section's labels
+
+
+def _two_layer_cases() -> list[Case]:
+    rs = np.random.RandomState(1)  # the document's np.random.seed(1)
+    syn0 = 2 * rs.random_sample((3, 1)) - 1
+    rng = np.random.default_rng(11)
+    return [
+        Case("random", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": syn0}),
+        Case("saturated sigmoid", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": 15 * syn0}),
+        Case("zeros", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": np.zeros((3, 1))}),
+        Case("negative inputs", {"l0": -rng.random((4, 3)), "y": _TWO_LAYER_Y, "syn0": syn0}),
+        Case("two outputs", {"l0": XOR_X, "y": np.hstack([_TWO_LAYER_Y, XOR_Y]),
+                             "syn0": rng.uniform(-1, 1, (3, 2))}),
+        Case("batch of one", {"l0": XOR_X[2:3], "y": _TWO_LAYER_Y[2:3], "syn0": syn0}),
+    ]
+
+
+def _two_layer_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    i = case.inputs
+    l0 = Tensor(i["l0"], name="l0")
+    y = Tensor(i["y"], name="y")
+    syn0 = Tensor(i["syn0"], requires_grad=True, name="syn0")
+    z1 = l0.dot(syn0)
+    z1.name = "l0.dot(syn0)"
+    l1 = z1.sigmoid()
+    l1.name = "l1"
+    loss = 0.5 * ((y - l1) ** 2).sum()
+    loss.name = "loss"
+    return loss, {"l1_error": l1, "l1_delta": z1, "syn0_update": syn0}
+
+
+def _two_layer_expected(case: Case) -> Values:
+    loss, t = _two_layer_graph(case)
+    loss.backward()
+    # As for the 3-layer net: each document quantity is minus a gradient of
+    # 0.5*sum((y - l1)**2) (l1_error at l1, l1_delta at l0.dot(syn0), the update at syn0).
+    return {q: -t[q].grad.data for q in _TWO_LAYER_QUANTITIES}  # type: ignore[union-attr]
+
+
+def _two_layer_numerical(case: Case) -> Values:
+    i = case.inputs
+    l0, y = Tensor(i["l0"]), Tensor(i["y"])
+    (g0,) = numerical_grad(lambda s0: 0.5 * ((y - l0.dot(s0).sigmoid()) ** 2).sum(),
+                           Tensor(i["syn0"]))
+    return {"syn0_update": -g0}
+
+
+def _two_layer_pre_activation(case: Case) -> Values:
+    """The slope taken of the pre-activation (z*(1-z)) instead of the layer's output."""
+    i = case.inputs
+    z1 = i["l0"].dot(i["syn0"])
+    return {"l1_delta": (i["y"] - sigmoid(z1)) * (z1 * (1 - z1))}
+
+
+def _two_layer_no_slope(case: Case) -> Values:
+    i = case.inputs
+    l1_error = i["y"] - sigmoid(i["l0"].dot(i["syn0"]))
+    return {"l1_delta": l1_error, "syn0_update": i["l0"].T.dot(l1_error)}
+
+
+IAMTRASK_2LAYER = register(Exercise(
+    name="iamtrask-2layer-deltas",
+    title="The 2-layer network's error, delta and weight update (document 001)",
+    document="001",
+    statement=text("""
+        Document 001's 2-layer network has one weight matrix: l1 = nonlin(np.dot(l0, syn0)).
+        It measures l1_error = y - l1, weights it by the sigmoid's slope into l1_delta, and
+        adds an update to the weights (syn0 += ...).
+        Write deltas(l0, y, syn0) returning, in this order:
+          l1_error, l1_delta, syn0_update
+        where syn0_update is what the document adds to syn0. The checker compares each with
+        the engine's gradients of 0.5*sum((y - l1)**2) (minus each gradient: the document
+        adds its update). One case has two output columns.
+    """),
+    statement_zh=text("""
+        文档 001 的两层网络只有一个权重矩阵：l1 = nonlin(np.dot(l0, syn0))。
+        它先计算误差 l1_error = y - l1，再乘以 sigmoid 的斜率得到 l1_delta，
+        最后把更新量加到权重上（syn0 += ...）。
+        写出 deltas(l0, y, syn0)，按顺序返回：
+          l1_error, l1_delta, syn0_update
+        其中 syn0_update 是文档加到 syn0 上的量。检查器会把每一项与引擎对
+        0.5*sum((y - l1)**2) 求得的梯度比较（取梯度的相反数，因为文档是把更新量加上去的）。
+        有一个测试用例的输出有两列。
+    """),
+    entry="deltas",
+    starter=text('''
+        import numpy as np
+
+
+        def nonlin(x, deriv=False):
+            if deriv:
+                return x * (1 - x)
+            return 1 / (1 + np.exp(-x))
+
+
+        def deltas(l0, y, syn0):
+            l1 = nonlin(np.dot(l0, syn0))
+            l1_error = ...     # your formulas from here on
+            l1_delta = ...
+            syn0_update = ...
+            return l1_error, l1_delta, syn0_update
+    '''),
+    solution=text('''
+        import numpy as np
+
+
+        def nonlin(x, deriv=False):
+            if deriv:
+                return x * (1 - x)
+            return 1 / (1 + np.exp(-x))
+
+
+        def deltas(l0, y, syn0):
+            l1 = nonlin(np.dot(l0, syn0))
+            l1_error = y - l1
+            l1_delta = l1_error * nonlin(l1, True)
+            syn0_update = np.dot(l0.T, l1_delta)
+            return l1_error, l1_delta, syn0_update
+    '''),
+    quantities=_TWO_LAYER_QUANTITIES,
+    cases=_two_layer_cases,
+    expected=_two_layer_expected,
+    numerical=_two_layer_numerical,
+    mistakes={
+        "derivative of the wrong variable: the sigmoid's slope is taken of the layer's output "
+        "(nonlin(l1, True) = l1*(1-l1)), not of its input np.dot(l0, syn0)":
+            _two_layer_pre_activation,
+        "the sigmoid's slope is missing: l1_delta = l1_error * nonlin(l1, True) (the "
+        "'error weighted derivative': confident predictions, where the slope is small, "
+        "move little)":
+            _two_layer_no_slope,
+    },
+    graph=_two_layer_graph,
+))
