@@ -111,7 +111,7 @@ def _backprop(
         if type(result) is not tuple or len(result) != len(parents):
             result = _as_grads(ctx, result)
         sent: list[Any] | None = [] if on_step is not None else None
-        for p, gi in zip(parents, result):
+        for p, gi in zip(parents, result, strict=True):
             if p is None or gi is None or not p._requires_grad:
                 if sent is not None:
                     sent.append(None)
@@ -120,7 +120,7 @@ def _backprop(
                 gi = _as_gradient(gi, p, create_graph)
             pdata = p.data
             if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
-                gi = _sum_to(gi, pdata.shape, ctx, parents.index(p))
+                gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
             if gi.dtype != pdata.dtype:
                 gi = gi.astype(pdata.dtype)
             prev = grads.get(p)
@@ -129,10 +129,16 @@ def _backprop(
             if sent is not None:
                 sent.append(gi)
         if on_step is not None:
+            assert sent is not None
             on_step(node, g, sent)
         if not retain_graph and ctx.saved:
             ctx.saved = None
     return grads
+
+
+def _position(parents: tuple[Tensor | None, ...], p: Tensor) -> int:
+    """Which input ``p`` is (by identity: ``==`` on tensors compares their values)."""
+    return next(i for i, q in enumerate(parents) if q is p)
 
 
 def _as_gradient(g: Any, p: Tensor, create_graph: bool) -> Any:
