@@ -63,7 +63,7 @@ def _sum_to(g: Any, shape: tuple[int, ...], ctx: Context, i: int) -> Any:
 
 def _as_grads(ctx: Context, result: Any) -> tuple[Any, ...]:
     """A backward's result as one entry per positional input, checked."""
-    grads = result if isinstance(result, tuple | list) else (result,)
+    grads = tuple(result) if isinstance(result, tuple | list) else (result,)
     if len(grads) != len(ctx.parents):
         raise RuntimeError(
             f"{ctx.fn.__name__}.backward returned {len(grads)} gradient(s) but forward took "
@@ -99,6 +99,7 @@ def _backprop(
             continue
         ctx = node._ctx
         assert ctx is not None
+        parents = ctx.parents
         if create_graph:
             ctx.graph_output = node
             try:
@@ -107,29 +108,44 @@ def _backprop(
                 ctx.graph_output = None
         else:
             result = ctx.fn.backward(ctx, g)
-        sent: list[Any] = [None] * len(ctx.parents) if on_step is not None else []
-        for i, (p, gi) in enumerate(zip(ctx.parents, _as_grads(ctx, result), strict=True)):
+        if type(result) is not tuple or len(result) != len(parents):
+            result = _as_grads(ctx, result)
+        sent: list[Any] | None = [] if on_step is not None else None
+        for p, gi in zip(parents, result, strict=True):
             if p is None or gi is None or not p._requires_grad:
+                if sent is not None:
+                    sent.append(None)
                 continue
-            if create_graph:
-                if not isinstance(gi, Tensor):
-                    gi = Tensor._wrap(np.asarray(gi, dtype=p.data.dtype))
-            elif type(gi) is not np.ndarray:
-                gi = np.asarray(gi.data if isinstance(gi, Tensor) else gi)
-            if gi.shape != p.data.shape:
-                gi = _sum_to(gi, p.data.shape, ctx, i)
-            if gi.dtype != p.data.dtype:
-                gi = gi.astype(p.data.dtype)
+            if type(gi) is not np.ndarray:
+                gi = _as_gradient(gi, p, create_graph)
+            pdata = p.data
+            if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
+                gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
+            if gi.dtype != pdata.dtype:
+                gi = gi.astype(pdata.dtype)
             prev = grads.get(p)
             # Out of place: a contribution may be the very array another tensor holds.
             grads[p] = gi if prev is None else prev + gi
-            if on_step is not None:
-                sent[i] = gi
+            if sent is not None:
+                sent.append(gi)
         if on_step is not None:
+            assert sent is not None
             on_step(node, g, sent)
         if not retain_graph and ctx.saved:
             ctx.saved = None
     return grads
+
+
+def _position(parents: tuple[Tensor | None, ...], p: Tensor) -> int:
+    """Which input ``p`` is (by identity: ``==`` on tensors compares their values)."""
+    return next(i for i, q in enumerate(parents) if q is p)
+
+
+def _as_gradient(g: Any, p: Tensor, create_graph: bool) -> Any:
+    """A contribution that is not a plain array: a Tensor (create_graph), a scalar, a list."""
+    if create_graph:
+        return g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g, dtype=p.data.dtype))
+    return np.asarray(g.data if isinstance(g, Tensor) else g)
 
 
 def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
@@ -169,7 +185,9 @@ def _owned(g: Any, handed: set[int]) -> Tensor:
             g = g + 0.0  # a distinct copy that is still differentiable
         handed.update((id(g), id(g.data)))
         return g
-    if g.base is not None or not g.flags.writeable or id(g) in handed:
+    # The engine's own arrays own their memory and are writable; a view (base set) or an
+    # array handed out already must be copied.
+    if g.base is not None or id(g) in handed:
         g = g.copy()
     handed.add(id(g))
     return Tensor._wrap(g)

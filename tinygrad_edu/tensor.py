@@ -128,16 +128,18 @@ class Context:
     __slots__ = ("fn", "parents", "needs_input_grad", "saved", "graph_output", "args", "kwargs",
                  "__dict__")
 
-    def __init__(self, fn: type[Function]) -> None:
+    def __init__(self, fn: type[Function], parents: tuple[Tensor | None, ...] = (),
+                 needs_input_grad: tuple[bool, ...] = (), args: tuple[Any, ...] = (),
+                 kwargs: dict[str, Any] | None = None) -> None:
         self.fn = fn
-        self.parents: tuple[Tensor | None, ...] = ()
-        self.needs_input_grad: tuple[bool, ...] = ()
+        self.parents = parents
+        self.needs_input_grad = needs_input_grad
         self.saved: tuple[Any, ...] | None = ()
         # Set by autograd only while a create_graph backward runs this node (see saved_tensors).
         self.graph_output: Tensor | None = None
         # The call itself, so a checker can run this op alone again (gradcheck per_node).
-        self.args: tuple[Any, ...] = ()
-        self.kwargs: dict[str, Any] = {}
+        self.args = args
+        self.kwargs = kwargs if kwargs is not None else {}
 
     def __getattr__(self, name: str) -> Any:
         # Only called for attributes never set: ops keep their own (ctx.axis, ctx.in_shape).
@@ -212,15 +214,21 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
-        ctx = Context(cls)
+        # This runs for every op: one pass over the arguments, nothing built twice.
         arrays = []
-        requires_grad = False
+        parents: list[Tensor | None] = []
+        needs: list[bool] = []
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a.data)
-                requires_grad = requires_grad or a._requires_grad
+                parents.append(a)
+                needs.append(a._requires_grad)
             else:
                 arrays.append(a)
+                parents.append(None)
+                needs.append(False)
+        record = _grad_mode.enabled and True in needs
+        ctx = Context(cls, tuple(parents), tuple(needs), args, kwargs)
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
@@ -233,16 +241,11 @@ class Function:
                 ctx.saved = tuple(out if v is raw else v for v in ctx.saved)
         elif out.dtype.kind != "f":
             out = _forward_result(cls, out)
-        if requires_grad and _grad_mode.enabled:
-            ctx.parents = tuple(a if isinstance(a, Tensor) else None for a in args)
-            ctx.args = args
-            ctx.kwargs = kwargs
-            ctx.needs_input_grad = tuple(p is not None and p._requires_grad for p in ctx.parents)
-            t = Tensor._wrap(out)
+        t = Tensor._wrap(out)
+        if record:
             t._requires_grad = True
             t._ctx = ctx
-            return t
-        return Tensor._wrap(out)
+        return t
 
 
 def _prefixed(e: Exception, op: str) -> Exception:
