@@ -20,6 +20,7 @@ BIN := $(VENV)/bin
 EXTRAS ?=
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
+BENCH_ARGS ?=
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PIP_INSTALL := $(PIP) install --progress-bar off
 
@@ -33,13 +34,14 @@ CREATED_STAMP := $(VENV)/.stamp-created
 BASE_STAMP := $(VENV)/.stamp-installed-base
 TEST_STAMP := $(VENV)/.stamp-installed-$(subst $(comma),-,$(test_extras))
 
-.PHONY: help venv demo test docs docs-serve clean
+.PHONY: help venv demo test docs docs-serve bench clean
 
 help:
 	@echo "make demo   train the documents' XOR network and draw its graph (creates .venv)"
 	@echo "make test   ruff, mypy and pytest in .venv with the dev extras (EXTRAS=oracle adds torch)"
 	@echo "make venv   only create .venv with the package installed editable"
 	@echo "make docs   build the documentation site into build/site (mkdocs --strict)"
+	@echo "make bench  time tinygrad_edu against hand-written NumPy and its peers (BENCH_ARGS=--quick)"
 	@echo "make clean  remove .venv and build artefacts"
 
 venv: $(BASE_STAMP)
@@ -91,3 +93,13 @@ docs: $(DOCS_STAMP)
 
 docs-serve: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+# Benchmarks (benchmarks/README.md): the peers and matplotlib come from the `bench` extra.
+BENCH_STAMP := $(VENV)/.stamp-installed-bench
+
+$(BENCH_STAMP): pyproject.toml | $(CREATED_STAMP)
+	$(PIP_INSTALL) -e '.[bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
