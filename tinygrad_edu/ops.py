@@ -192,9 +192,15 @@ class Pow(Function):
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:
-            # Where b == 0, a**b is the constant 1: its slope is 0 even at a == 0, where
-            # b * a**(b-1) would be 0 * inf. Raising a to b - 1 + 1 there keeps it finite.
-            grad_a = grad * b * a ** (b - 1 + (b == 0))
+            if isinstance(b, int | float):
+                # A number exponent (the loss's **2): the slope b*a**(b-1) costs one array
+                # product fewer, and a**1, a**0 none. a**0 is the constant 1: slope 0.
+                slope = 0.0 if b == 0 else 1.0 if b == 1 else b * a if b == 2 else b * a ** (b - 1)
+                grad_a = grad * slope
+            else:
+                # Where b == 0, a**b is the constant 1: its slope is 0 even at a == 0, where
+                # b * a**(b-1) would be 0 * inf. Raising a to b - 1 + 1 there keeps it finite.
+                grad_a = grad * b * a ** (b - 1 + (b == 0))
         if need_b:
             # Where a == 0 (and b > 0), out = 0 and the slope in b is 0, not 0 * log(0):
             # log(a + 1) = 0 there.

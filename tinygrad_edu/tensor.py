@@ -241,11 +241,17 @@ class Function:
                 ctx.saved = tuple(out if v is raw else v for v in ctx.saved)
         elif out.dtype.kind != "f":
             out = _forward_result(cls, out)
-        t = Tensor._wrap(out)
-        if record:
-            t._requires_grad = True
-            t._ctx = ctx
+        # Tensor._wrap inlined: this line runs once per op.
+        t = _new_object(Tensor)
+        t.data = out
+        t.grad = None
+        t._requires_grad = record
+        t._ctx = ctx if record else None
+        t.name = None
         return t
+
+
+_new_object = object.__new__
 
 
 def _prefixed(e: Exception, op: str) -> Exception:
