@@ -13,8 +13,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,21 +76,11 @@ def _as_grads(ctx: Context, result: Any) -> tuple[Any, ...]:
 StepHook = Callable[[Tensor, Any, "list[Any]"], None]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cycle collector off for one backward pass.
-
-    The pass allocates many short-lived objects while the whole graph is alive; each
-    collection the allocations trigger would walk that graph again, which made the cost per
-    op of a deep chain grow with its depth. The pass makes no reference cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+# Python's cycle collector is paused for the length of a backward pass: the pass allocates
+# many short-lived objects while the whole graph is alive, and each collection they trigger
+# would walk that graph again, which made the cost per op of a deep chain grow with its
+# depth. The pass makes no reference cycles. (A plain try/finally: a context manager here
+# would cost more than it saves on a small graph.)
 
 
 def _backprop(
@@ -238,11 +227,17 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     g0 = _root_grad(root, grad, create_graph)
-    with _gc_paused(), enable_grad() if create_graph else no_grad():
-        grads = _backprop([root], [g0], retain_graph, create_graph)
-        handed: set[int] = set()
-        for t, g in grads.items():
-            _store(t, g, handed)
+    collecting = gc.isenabled()
+    gc.disable()  # see the note above _backprop
+    try:
+        with enable_grad() if create_graph else no_grad():
+            grads = _backprop([root], [g0], retain_graph, create_graph)
+            handed: set[int] = set()
+            for t, g in grads.items():
+                _store(t, g, handed)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def grad(
@@ -278,8 +273,14 @@ def grad(
     if retain_graph is None:
         retain_graph = create_graph
     g0 = [_root_grad(o, g, create_graph) for o, g in zip(outs, gouts, strict=True)]
-    with _gc_paused(), enable_grad() if create_graph else no_grad():
-        grads = _backprop(outs, g0, retain_graph, create_graph)
+    collecting = gc.isenabled()
+    gc.disable()  # see the note above _backprop
+    try:
+        with enable_grad() if create_graph else no_grad():
+            grads = _backprop(outs, g0, retain_graph, create_graph)
+    finally:
+        if collecting:
+            gc.enable()
     result: list[Tensor | None] = []
     with enable_grad() if create_graph else no_grad():
         handed: set[int] = set()
