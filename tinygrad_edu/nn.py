@@ -78,6 +78,7 @@ class Module:
         object.__delattr__(self, name)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; subclasses define it and call the module, not ``forward``."""
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -97,10 +98,12 @@ class Module:
             yield from m.named_modules(f"{prefix}.{name}" if prefix else name)
 
     def modules(self) -> Iterator[Module]:
+        """This module and every submodule."""
         for _, m in self.named_modules():
             yield m
 
     def children(self) -> Iterator[Module]:
+        """The direct submodules."""
         yield from self._modules.values()
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
@@ -151,6 +154,7 @@ class Module:
             p.data[...] = new[name]
 
     def extra_repr(self) -> str:
+        """What ``repr`` shows between the parentheses (``Linear(3, 4)``)."""
         return ""
 
     def __repr__(self) -> str:
@@ -200,21 +204,29 @@ class Linear(Module):
 
 
 class Sigmoid(Module):
+    """Applies ``x.sigmoid()``: the documents' ``nonlin``."""
+
     def forward(self, x: Tensor) -> Tensor:
         return x.sigmoid()
 
 
 class Tanh(Module):
+    """Applies ``x.tanh()``."""
+
     def forward(self, x: Tensor) -> Tensor:
         return x.tanh()
 
 
 class ReLU(Module):
+    """Applies ``x.relu()``."""
+
     def forward(self, x: Tensor) -> Tensor:
         return x.relu()
 
 
 class Softmax(Module):
+    """Applies ``x.softmax(axis)``."""
+
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
         self.axis = axis
@@ -227,6 +239,8 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
+    """Applies ``x.log_softmax(axis)``."""
+
     def forward(self, x: Tensor) -> Tensor:
         return x.log_softmax(self.axis)
 

@@ -440,18 +440,22 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The array's shape."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype: float64 (the default) or float32."""
         return self.data.dtype
 
     @property
@@ -477,6 +481,7 @@ class Tensor:
         return float(self.data.reshape(()))
 
     def tolist(self) -> Any:
+        """The values as nested Python lists."""
         return self.data.tolist()
 
     def detach(self) -> Tensor:
@@ -524,11 +529,13 @@ class Tensor:
 
     @classmethod
     def zeros(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+        """A tensor of zeros: ``Tensor.zeros(2, 3)`` or ``Tensor.zeros((2, 3))``."""
         return cls(np.zeros(_shape_arg("zeros", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
                    requires_grad=requires_grad)
 
     @classmethod
     def ones(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+        """A tensor of ones: ``Tensor.ones(2, 3)`` or ``Tensor.ones((2, 3))``."""
         return cls(np.ones(_shape_arg("ones", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
                    requires_grad=requires_grad)
 
@@ -714,10 +721,12 @@ class Tensor:
     matmul = dot
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (an int, a tuple, or ``None`` for all); the gradient is copied back."""
         return _ops.Sum.apply(self, axis=_ops.normalize_axis("sum", axis, self.ndim),
                               keepdims=keepdims)
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        """Average over ``axis`` (an int, a tuple, or ``None`` for all)."""
         return _ops.Mean.apply(self, axis=_ops.normalize_axis("mean", axis, self.ndim),
                                keepdims=keepdims)
 
@@ -733,6 +742,7 @@ class Tensor:
     view = reshape
 
     def flatten(self) -> Tensor:
+        """The values as one axis (``reshape(-1)``)."""
         return self.reshape(-1)
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -743,6 +753,7 @@ class Tensor:
     permute = transpose
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes (NumPy's and PyTorch's ``swapaxes``)."""
         perm = list(range(self.ndim))
         try:
             perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
@@ -762,24 +773,31 @@ class Tensor:
         return self if d == self.data.dtype else _ops.Cast.apply(self, dtype=d)
 
     def exp(self) -> Tensor:
+        """e**x, element by element."""
         return _ops.Exp.apply(self)
 
     def log(self) -> Tensor:
+        """Natural logarithm, element by element."""
         return _ops.Log.apply(self)
 
     def sqrt(self) -> Tensor:
+        """Square root, element by element."""
         return _ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
+        """Absolute value; its derivative at 0 is taken as 0."""
         return _ops.Abs.apply(self)
 
     def sigmoid(self) -> Tensor:
+        """1/(1+exp(-x)), the documents' ``nonlin``; derivative ``out*(1-out)``."""
         return _ops.Sigmoid.apply(self)
 
     def tanh(self) -> Tensor:
+        """Hyperbolic tangent; derivative ``1 - out**2``."""
         return _ops.Tanh.apply(self)
 
     def relu(self) -> Tensor:
+        """max(x, 0); its derivative at 0 is taken as 0."""
         return _ops.ReLU.apply(self)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
@@ -791,9 +809,11 @@ class Tensor:
     clip = clamp
 
     def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) normalised to sum to 1 along ``axis`` (computed stably)."""
         return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """log(softmax(x)) along ``axis``, computed without forming softmax."""
         return _ops.LogSoftmax.apply(
             self, axis=_ops.normalize_axis("log_softmax", axis, self.ndim))
 

@@ -24,6 +24,7 @@ EXERCISES: dict[str, Exercise] = {}
 
 
 def register(ex: Exercise) -> Exercise:
+    """Add an exercise to the catalogue (its name must be new); returns it."""
     if ex.name in EXERCISES:
         raise ValueError(f"exercise {ex.name!r} is registered twice")
     EXERCISES[ex.name] = ex
@@ -31,6 +32,7 @@ def register(ex: Exercise) -> Exercise:
 
 
 def get(name: str) -> Exercise:
+    """The exercise called ``name``; ``KeyError`` with a hint when there is none."""
     try:
         return EXERCISES[name]
     except KeyError:
