@@ -40,6 +40,9 @@ WORKERS = max(2, min(6, 2 * (os.cpu_count() or 1)))
 #: missing here is still required to fail with a hint; add it when its bug is settled.
 BUG_QUANTITY = {
     "bug-000-multi-input-weights": {"weight_deltas"},
+    "bug-003-sum-o1": {"d_L_d_ypred"},
+    "bug-003-d-h2-d-w4": {"d_L_d_w4"},
+    "bug-004-blog-network": {"l2_delta"},
 }
 
 # --------------------------------------------------------------------------- answers

@@ -202,6 +202,7 @@ BUG_004_BLOG_NETWORK = register(Exercise(
     name="bug-004-blog-network",
     title="Find the bugs: document 004's network climbs its loss",
     document="004",
+    find_the_bug=True,
     statement=text("""
         Find the bugs. The starter file is document 004's own code: its Sigmoid and one pass
         of its training loop, made into step(l0, y, w0, w1) returning
