@@ -979,3 +979,12 @@ class TestGradFunction:
         assert not np.shares_memory(ga.data, gb.data)
         ga.data[0] = 99.0
         close(gb.data, [1.0, 1.0, 1.0])
+
+
+def test_comparisons_of_a_0d_tensor_are_arrays_too() -> None:
+    # api.md: comparisons return plain boolean np.ndarray; NumPy alone gives np.bool_ for 0-d
+    t = Tensor(2.0)
+    reflected = 3 > t  # noqa: SIM300 (the reflected comparison is what is tested)
+    for result in (t < 3, t <= 2, t > 1, t >= 5, t == 2, t != 2, reflected, Tensor(1.0) < t):
+        assert type(result) is np.ndarray and result.dtype == bool and result.shape == ()
+    assert bool(t < 3) and not bool(t >= 5)

@@ -681,27 +681,28 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(other, "div_", np.true_divide, self.__truediv__)
 
-    # Comparisons are not differentiable: they return plain boolean arrays.
+    # Comparisons are not differentiable: they return plain boolean arrays (a 0-d array for a
+    # 0-d tensor, where NumPy alone would give a np.bool_ scalar).
     def _cmp_value(self, other: Any) -> Any:
         return other.data if isinstance(other, Tensor) else other
 
     def __lt__(self, other: Any) -> np.ndarray:
-        return self.data < self._cmp_value(other)
+        return np.asarray(self.data < self._cmp_value(other))
 
     def __le__(self, other: Any) -> np.ndarray:
-        return self.data <= self._cmp_value(other)
+        return np.asarray(self.data <= self._cmp_value(other))
 
     def __gt__(self, other: Any) -> np.ndarray:
-        return self.data > self._cmp_value(other)
+        return np.asarray(self.data > self._cmp_value(other))
 
     def __ge__(self, other: Any) -> np.ndarray:
-        return self.data >= self._cmp_value(other)
+        return np.asarray(self.data >= self._cmp_value(other))
 
     def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return self.data == self._cmp_value(other)
+        return np.asarray(self.data == self._cmp_value(other))
 
     def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return self.data != self._cmp_value(other)
+        return np.asarray(self.data != self._cmp_value(other))
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.GetItem.apply(self, index=_ops.normalize_index(index))
