@@ -307,9 +307,8 @@ def _run_op(ctx: Any, arrays: list[Any]) -> tuple[np.ndarray, Any]:
     """Run the op of ``ctx`` alone on ``arrays``, with a fresh context for its backward."""
     from .tensor import Context
 
-    c = Context(ctx.fn)
-    c.parents = ctx.parents
-    c.needs_input_grad = tuple(p is not None for p in ctx.parents)
+    c = Context(ctx.fn, ctx.parents, tuple(p is not None for p in ctx.parents), ctx.args,
+                ctx.kwargs)
     with no_grad():
         out = ctx.fn.forward(c, *arrays, **ctx.kwargs)
     return np.asarray(out, dtype=np.float64), c

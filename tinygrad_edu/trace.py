@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import _as_grads, _backprop, _root_grad
+from .autograd import _as_grads, _backprop, _in_pass, _root_grad
 from .draw import op_rule
-from .tensor import Tensor, no_grad
+from .tensor import Tensor
 
 __all__ = ["BackwardStep", "trace_backward"]
 
@@ -78,6 +78,6 @@ def trace_backward(loss: Tensor, grad: Any = None) -> list[BackwardStep]:
         ))
 
     g0 = _root_grad(loss, grad, create_graph=False)
-    with no_grad():
-        _backprop([loss], [g0], retain_graph=True, create_graph=False, on_step=record)
+    _in_pass(False, lambda: _backprop([loss], [g0], retain_graph=True, create_graph=False,
+                                      on_step=record))
     return steps
