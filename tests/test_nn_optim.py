@@ -361,6 +361,38 @@ class TestSGD:
             x -= 0.5 * v
             close(p.data, [x])
 
+    @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+    @pytest.mark.parametrize("shape", [(300, 100), (8193,), (2, 3)])
+    @pytest.mark.parametrize("momentum", [0.0, 0.5])
+    def test_large_params_match_plain_formula_exactly(self, dtype, shape, momentum):
+        # Big parameters are updated a block at a time (no temporary the size of p); the
+        # arithmetic is the plain p -= lr*g, v = momentum*v + g, element for element.
+        rng = np.random.default_rng(7)
+        x0 = rng.standard_normal(shape).astype(dtype)
+        grads = [rng.standard_normal(shape).astype(dtype) for _ in range(3)]
+        p = nn.Parameter(x0.copy())
+        arr = p.data
+        opt = optim.SGD([p], lr=0.3, momentum=momentum)
+        x, v = x0.copy(), None
+        for g in grads:
+            p.grad = Tensor(g)
+            opt.step()
+            v = g.copy() if v is None else momentum * v + g
+            x -= 0.3 * (v if momentum else g)
+            assert p.data.dtype == dtype
+            np.testing.assert_array_equal(p.data, x)
+        assert p.data is arr
+        np.testing.assert_array_equal(p.grad.data, grads[-1])  # the gradient is left alone
+
+    def test_non_contiguous_param(self):
+        base = np.arange(40000.0).reshape(200, 200)
+        p = nn.Parameter(np.zeros((200, 200)))
+        p.data = base.T.copy().T  # a Fortran-ordered array: not C-contiguous
+        g = np.ones((200, 200))
+        p.grad = Tensor(g)
+        optim.SGD([p], lr=2.0).step()
+        np.testing.assert_array_equal(p.data, base - 2.0)
+
     def test_skips_params_without_grad(self):
         p = nn.Parameter(np.array([1.0]))
         q = _param_with_grad([1.0], [1.0])

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from tinygrad_edu import Tensor, nn, no_grad
+from tinygrad_edu import Tensor, nn, no_grad, optim
 
 Workload = tuple[Callable[[], None], Callable[[], dict[str, np.ndarray]]]
 
@@ -36,7 +36,7 @@ def xor(init: dict[str, Any]) -> Workload:
 
 
 def mlp(init: dict[str, Any]) -> Workload:
-    """nn.Sequential of Linear and Sigmoid, MSELoss, and the update in place under no_grad."""
+    """nn.Sequential of Linear and Sigmoid, MSELoss and optim.SGD, as the README's loop."""
     n_in, hidden = init["W1"].shape
     n_out = init["W2"].shape[1]
     model = nn.Sequential(nn.Linear(n_in, hidden), nn.Sigmoid(),
@@ -44,18 +44,15 @@ def mlp(init: dict[str, Any]) -> Workload:
     model.load_state_dict({"0.weight": init["W1"], "0.bias": init["b1"],
                            "2.weight": init["W2"], "2.bias": init["b2"]})
     loss_fn = nn.MSELoss()
-    params = list(model.parameters())
+    opt = optim.SGD(model.parameters(), lr=init["lr"])
     X = Tensor(init["X"])
     Y = Tensor(init["Y"])
-    lr = init["lr"]
 
     def step() -> None:
+        opt.zero_grad()
         loss = loss_fn(model(X), Y)
         loss.backward()
-        with no_grad():
-            for p in params:
-                p -= lr * p.grad
-        model.zero_grad()
+        opt.step()
 
     def result() -> dict[str, np.ndarray]:
         sd = model.state_dict()
