@@ -446,6 +446,55 @@ class TestBackward:
         close(b.grad.data, [1.0, 1.0, 1.0])
         close(y.grad.data, [1.0, 1.0, 1.0])
 
+    def test_pass_through_grads_independent_in_any_reading_order(self):
+        # add hands its output's gradient array itself to both inputs; whichever .grad is
+        # read (and changed in place) first, the others keep the true value.
+        for first in range(3):
+            a = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+            b = Tensor([4.0, 5.0, 6.0], requires_grad=True)
+            y = a + b
+            (y * np.array([1.0, 2.0, 3.0])).sum().backward()
+            tensors = [a, b, y]
+            tensors[first].grad.data[...] = -7.0
+            for i, t in enumerate(tensors):
+                if i != first:
+                    close(t.grad.data, [1.0, 2.0, 3.0])
+            assert len({id(t.grad.data) for t in tensors}) == 3
+
+    def test_grad_is_the_same_tensor_on_every_read(self):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3.0
+        (y + 0.0).sum().backward()
+        assert y.grad is y.grad and x.grad is x.grad
+        y.grad.data[0] = 5.0
+        close(y.grad.data, [5.0, 1.0])  # an in-place change stays
+
+    def test_grad_setter_checks_type_shape_and_dtype(self):
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        x.grad = Tensor([0.5, 0.5])
+        close(x.grad.data, [0.5, 0.5])
+        x.grad = None
+        assert x.grad is None
+        with pytest.raises(TypeError, match="grad: assign a Tensor or None, not ndarray"):
+            x.grad = np.array([1.0, 1.0])
+        with pytest.raises(RuntimeError, match=r"shape \(3,\).*shape \(2,\)"):
+            x.grad = Tensor([1.0, 1.0, 1.0])
+        with pytest.raises(RuntimeError, match="dtype float32"):
+            x.grad = Tensor([1.0, 1.0], dtype=np.float32)
+
+    def test_backward_accumulates_into_grad_read_or_not(self):
+        for read_between in (False, True):
+            x = Tensor([1.0, 2.0], requires_grad=True)
+            h = x * 2.0
+            y = (h + 0.0).sum()
+            y.backward(retain_graph=True)
+            if read_between:
+                close(h.grad.data, [1.0, 1.0])
+                close(x.grad.data, [2.0, 2.0])
+            y.backward()
+            close(h.grad.data, [2.0, 2.0])
+            close(x.grad.data, [4.0, 4.0])
+
     def test_grad_never_aliases_data(self):
         x = Tensor([1.0, 2.0], requires_grad=True)
         y = x + 0.0

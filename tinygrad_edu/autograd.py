@@ -217,14 +217,39 @@ def _owned(g: Any, handed: set[int]) -> Tensor:
     return Tensor._wrap(g)
 
 
-def _store(t: Tensor, g: Any, handed: set[int]) -> None:
-    """Accumulate ``g`` into ``t.grad`` (out of place: an old ``.grad`` may be shared)."""
-    if t.grad is None:
-        t.grad = _owned(g, handed)
-    elif isinstance(g, Tensor):
-        t.grad = t.grad + g
-    else:
-        t.grad = Tensor._wrap(t.grad.data + g)
+def _store(grads: dict[Tensor, Any]) -> None:
+    """Accumulate each gradient of a pass into its tensor's ``.grad``.
+
+    Arrays are stored bare and become Tensors when read (see ``Tensor.grad``). An array whose
+    memory another stored gradient also uses (a pass-through op such as add or reshape hands
+    its output's gradient, or a view of it, to its input) is stored as ``(array,)``: copied
+    when read, so no tensor's ``.grad`` can change another's. Adding to an old ``.grad`` is
+    out of place, as that old gradient may be shared.
+    """
+    uses: dict[int, int] = {}  # id of the array owning the memory -> how many gradients use it
+    for g in grads.values():
+        if type(g) is np.ndarray:
+            key = id(g) if g.base is None else id(g.base)
+            uses[key] = uses.get(key, 0) + 1
+    handed: set[int] = set()
+    for t, g in grads.items():
+        old = t._grad
+        if type(g) is np.ndarray:
+            if old is None:
+                t._grad = g if g.base is None and uses[id(g)] == 1 else (g,)
+            else:
+                t._grad = _array_of(old) + g
+        elif old is None:  # create_graph: a gradient that carries its own graph
+            t._grad = _owned(g, handed)
+        else:
+            t._grad = t.grad + g  # type: ignore[operator]
+
+
+def _array_of(g: Any) -> np.ndarray:
+    """The gradient array in what ``Tensor._grad`` holds (a Tensor, an array or ``(array,)``)."""
+    if isinstance(g, Tensor):
+        return g.data
+    return g[0] if type(g) is tuple else g
 
 
 def backward(
@@ -245,9 +270,7 @@ def backward(
     g0 = _root_grad(root, grad, create_graph)
 
     def pass_and_store() -> None:
-        handed: set[int] = set()
-        for t, g in _backprop([root], [g0], retain_graph, create_graph).items():
-            _store(t, g, handed)
+        _store(_backprop([root], [g0], retain_graph, create_graph))
 
     _in_pass(create_graph, pass_and_store)
 

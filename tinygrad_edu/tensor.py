@@ -244,7 +244,7 @@ class Function:
         # Tensor._wrap inlined: this line runs once per op.
         t = _new_object(Tensor)
         t.data = out
-        t.grad = None
+        t._grad = None
         t._requires_grad = record
         t._ctx = ctx if record else None
         t.name = None
@@ -367,14 +367,16 @@ class Tensor:
         Tensor([2., 4.])
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_ctx", "name", "__weakref__")
+    __slots__ = ("data", "_grad", "_requires_grad", "_ctx", "name", "__weakref__")
 
     # NumPy hands binary operators with a Tensor on the right back to the Tensor
     # (``array * t`` calls ``t.__rmul__``) instead of treating it as an array of objects.
     __array_ufunc__ = None
 
     data: np.ndarray
-    grad: Tensor | None
+    # What ``.grad`` reads: None, a Tensor, or (left there by backward) a bare gradient array,
+    # or an array in a 1-tuple when it is shared; see the ``grad`` property.
+    _grad: Tensor | np.ndarray | tuple[np.ndarray] | None
     _requires_grad: bool
     _ctx: Context | None
     name: str | None
@@ -387,7 +389,7 @@ class Tensor:
         name: str | None = None,
     ) -> None:
         self.data = _to_array(data, dtype)
-        self.grad = None
+        self._grad = None
         self._requires_grad = bool(requires_grad)
         self._ctx = None
         self.name = name
@@ -397,13 +399,42 @@ class Tensor:
         """A constant tensor around an existing float array (no copy, no checks)."""
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t._requires_grad = False
         t._ctx = None
         t.name = None
         return t
 
     # ----------------------------------------------------------------- attributes
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient ``backward()`` accumulated here (``None`` before), a Tensor of this shape.
+
+        ``backward`` leaves bare arrays behind and the Tensor is made on first read, so the
+        gradients of intermediates nobody looks at cost nothing more. An array that backward
+        handed to several tensors (a pass-through op such as add gives its input the very
+        gradient of its output) is kept as ``(array,)`` and copied on first read: each tensor's
+        ``.grad`` is its own, and no copy is made for a gradient that is never read.
+        """
+        g = self._grad
+        if type(g) is np.ndarray:
+            g = self._grad = Tensor._wrap(g)
+        elif type(g) is tuple:
+            g = self._grad = Tensor._wrap(g[0].copy())
+        return g
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: assign a Tensor or None, not {type(value).__name__}")
+            if value.data.shape != self.data.shape or value.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"grad: assigned a gradient of shape {value.shape} and dtype "
+                    f"{value.dtype} to a tensor of shape {self.shape} and dtype {self.dtype}"
+                )
+        self._grad = value
 
     @property
     def requires_grad(self) -> bool:
