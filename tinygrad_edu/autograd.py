@@ -242,7 +242,7 @@ def _store(grads: dict[Tensor, Any]) -> None:
         elif old is None:  # create_graph: a gradient that carries its own graph
             t._grad = _owned(g, handed)
         else:
-            t._grad = t.grad + g  # type: ignore[operator]
+            t._grad = t.grad + g
 
 
 def _array_of(g: Any) -> np.ndarray:

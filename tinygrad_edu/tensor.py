@@ -418,11 +418,11 @@ class Tensor:
         ``.grad`` is its own, and no copy is made for a gradient that is never read.
         """
         g = self._grad
-        if type(g) is np.ndarray:
-            g = self._grad = Tensor._wrap(g)
-        elif type(g) is tuple:
-            g = self._grad = Tensor._wrap(g[0].copy())
-        return g
+        if g is None or isinstance(g, Tensor):
+            return g
+        t = Tensor._wrap(g[0].copy() if isinstance(g, tuple) else g)
+        self._grad = t
+        return t
 
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
