@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .tensor import Context, Tensor, _to_array, enable_grad, no_grad
+from .tensor import Context, Tensor, _grad_mode, _to_array
 
 __all__ = ["backward", "grad", "topological_order"]
 
@@ -88,13 +88,17 @@ StepHook = Callable[[Tensor, Any, "list[Any]"], None]
 
 def _in_pass(create_graph: bool, work: Callable[[], T]) -> T:
     """Run ``work`` (a pass and what is done with its gradients) as every pass runs: with the
-    cycle collector paused (see the note above) and recording only when ``create_graph``."""
+    cycle collector paused (see the note above) and recording only when ``create_graph``.
+    (The grad mode is set directly, as ``no_grad``/``enable_grad`` would, for the same reason.)
+    """
     collecting = gc.isenabled()
     gc.disable()
+    mode = _grad_mode.enabled
+    _grad_mode.enabled = create_graph
     try:
-        with enable_grad() if create_graph else no_grad():
-            return work()
+        return work()
     finally:
+        _grad_mode.enabled = mode
         if collecting:
             gc.enable()
 
@@ -132,7 +136,10 @@ def _backprop(
                 ctx.graph_output = None
         else:
             result = ctx.fn.backward(ctx, g)
-        if type(result) is not tuple or len(result) != len(parents):
+        if type(result) is not tuple:  # one input: a bare gradient (checked by _as_grads)
+            result = (result,) if type(result) is np.ndarray and len(parents) == 1 else \
+                _as_grads(ctx, result)
+        elif len(result) != len(parents):
             result = _as_grads(ctx, result)
         sent: list[Any] | None = [] if on_step is not None else None
         for p, gi in zip(parents, result, strict=True):
@@ -180,7 +187,8 @@ def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
                 f"this result has shape {root.shape}: pass backward(grad) with a gradient of "
                 "that shape (e.g. Tensor.ones(*shape))"
             )
-        g = np.ones(root.data.shape, dtype=root.data.dtype)
+        g = np.empty(root.data.shape, dtype=root.data.dtype)
+        g.fill(1.0)  # np.ones, without its Python-level wrapper
         return Tensor._wrap(g) if create_graph else g
     if isinstance(grad, Tensor):
         g_t = grad
@@ -226,17 +234,17 @@ def _store(grads: dict[Tensor, Any]) -> None:
     when read, so no tensor's ``.grad`` can change another's. Adding to an old ``.grad`` is
     out of place, as that old gradient may be shared.
     """
-    uses: dict[int, int] = {}  # id of the array owning the memory -> how many gradients use it
-    for g in grads.values():
-        if type(g) is np.ndarray:
-            key = id(g) if g.base is None else id(g.base)
-            uses[key] = uses.get(key, 0) + 1
+    first: dict[int, Tensor] = {}  # id of the array owning the memory -> first tensor using it
     handed: set[int] = set()
     for t, g in grads.items():
         old = t._grad
         if type(g) is np.ndarray:
+            base = g.base
+            holder = first.setdefault(id(g) if base is None else id(base), t)
+            if holder is not t and type(holder._grad) is np.ndarray:
+                holder._grad = (holder._grad,)  # it turns out to be shared: copy it when read
             if old is None:
-                t._grad = g if g.base is None and uses[id(g)] == 1 else (g,)
+                t._grad = g if base is None and holder is t else (g,)
             else:
                 t._grad = _array_of(old) + g
         elif old is None:  # create_graph: a gradient that carries its own graph

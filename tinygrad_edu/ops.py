@@ -17,6 +17,7 @@ to the input's shape in one place (``autograd._sum_to``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -412,17 +413,22 @@ class MatMul(Function):
 # --------------------------------------------------------------------------- reductions
 
 
+# np.sum's own reduction, without the Python wrapper np.sum puts around it.
+_sum: Any = np.add.reduce
+
+
 # sum: d = 1 for every summed element: grad is copied back along the summed axes
 class Sum(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
         ctx.in_shape = x.shape
-        ctx.kept = _kept_shape(x.shape, axis)
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        ctx.axis = axis
+        ctx.keepdims = keepdims
+        return _sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return _broadcast(grad.reshape(ctx.kept), ctx.in_shape)
+        return _broadcast(_with_kept_axes(grad, ctx), ctx.in_shape)
 
 
 # mean: d = 1/n for each of the n averaged elements
@@ -430,15 +436,24 @@ class Mean(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
         ctx.in_shape = x.shape
-        ctx.kept = _kept_shape(x.shape, axis)
-        ctx.n = int(np.prod([x.shape[i] for i in axis]))
+        ctx.axis = axis
+        ctx.keepdims = keepdims
+        ctx.n = math.prod(x.shape[i] for i in axis)
         if ctx.n == 0:
             raise ValueError(f"mean of an empty selection (shape {x.shape}, axis {axis})")
-        return np.mean(x, axis=axis, keepdims=keepdims)
+        # np.mean's own arithmetic (the sum, then one division), without its Python wrapper
+        return _sum(x, axis=axis, keepdims=keepdims) / ctx.n
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        return _broadcast(grad.reshape(ctx.kept) / ctx.n, ctx.in_shape)
+        return _broadcast(_with_kept_axes(grad, ctx) / ctx.n, ctx.in_shape)
+
+
+def _with_kept_axes(grad: Any, ctx: Context) -> Any:
+    """A reduction's gradient with the reduced axes put back as 1s, ready to broadcast."""
+    if ctx.keepdims or len(ctx.axis) == len(ctx.in_shape):  # kept already, or a 0-d grad
+        return grad
+    return grad.reshape(_kept_shape(ctx.in_shape, ctx.axis))
 
 
 # max: d = 1 at the maximum, 0 elsewhere; tied maxima share it evenly (1/count each)

@@ -214,21 +214,41 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
-        # This runs for every op: one pass over the arguments, nothing built twice.
-        arrays = []
-        parents: list[Tensor | None] = []
-        needs: list[bool] = []
-        for a in args:
+        # This runs for every op, so it is written for speed. For each positional argument:
+        # its array (what forward gets), its Tensor or None (the graph's edge), and whether it
+        # needs a gradient. Unary and binary ops, nearly every call, build these tuples
+        # directly; other arities take the loop.
+        n = len(args)
+        arrays: tuple[Any, ...]
+        parents: tuple[Tensor | None, ...]
+        needs: tuple[bool, ...]
+        if n == 1:
+            a = args[0]
             if isinstance(a, Tensor):
-                arrays.append(a.data)
-                parents.append(a)
-                needs.append(a._requires_grad)
+                arrays, parents, needs = (a.data,), args, (a._requires_grad,)
             else:
-                arrays.append(a)
-                parents.append(None)
-                needs.append(False)
+                arrays, parents, needs = args, (None,), (False,)
+        elif n == 2:
+            a, b = args
+            ta = isinstance(a, Tensor)
+            tb = isinstance(b, Tensor)
+            arrays = (a.data if ta else a, b.data if tb else b)
+            parents = (a if ta else None, b if tb else None)
+            needs = (ta and a._requires_grad, tb and b._requires_grad)
+        else:
+            parents = tuple(a if isinstance(a, Tensor) else None for a in args)
+            arrays = tuple(a if p is None else p.data for a, p in zip(args, parents, strict=True))
+            needs = tuple(p is not None and p._requires_grad for p in parents)
         record = _grad_mode.enabled and True in needs
-        ctx = Context(cls, tuple(parents), tuple(needs), args, kwargs)
+        # Context.__init__ inlined (a Python call costs as much as several of these stores).
+        ctx = _new_object(Context)
+        ctx.fn = cls
+        ctx.parents = parents
+        ctx.needs_input_grad = needs
+        ctx.saved = ()
+        ctx.graph_output = None
+        ctx.args = args
+        ctx.kwargs = kwargs
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
@@ -618,55 +638,56 @@ class Tensor:
         _autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     # ----------------------------------------------------------------- operators
+    # Each checks for a Tensor operand before calling _operand: the common case, one call fewer.
 
     def __add__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Add.apply(self, o)
 
     def __radd__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Add.apply(o, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Sub.apply(self, o)
 
     def __rsub__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Sub.apply(o, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Mul.apply(self, o)
 
     def __rmul__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Mul.apply(o, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Div.apply(self, o)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Div.apply(o, self)
 
     def __pow__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Pow.apply(self, o)
 
     def __rpow__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         return NotImplemented if o is None else _ops.Pow.apply(o, self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         if o is None or not isinstance(o, Tensor):
             return NotImplemented if o is None else self.__matmul__(Tensor(o))
         return _ops.MatMul.apply(self, o)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         if o is None or not isinstance(o, Tensor):
             return NotImplemented if o is None else Tensor(o).__matmul__(self)
         return _ops.MatMul.apply(o, self)
@@ -682,7 +703,7 @@ class Tensor:
     # detach it from its own gradient, so they refuse, as PyTorch does.
     def _inplace(self, other: Any, op: str, ufunc: np.ufunc, fallback: Callable[[Any], Tensor]
                  ) -> Tensor:
-        o = _operand(other)
+        o = other if isinstance(other, Tensor) else _operand(other)
         if o is None:
             return NotImplemented
         other_rg = isinstance(o, Tensor) and o._requires_grad
