@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import operator
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
@@ -130,7 +131,7 @@ class Context:
 
     def __init__(self, fn: type[Function], parents: tuple[Tensor | None, ...] = (),
                  needs_input_grad: tuple[bool, ...] = (), args: tuple[Any, ...] = (),
-                 kwargs: dict[str, Any] | None = None) -> None:
+                 kwargs: Mapping[str, Any] | None = None) -> None:
         self.fn = fn
         self.parents = parents
         self.needs_input_grad = needs_input_grad
@@ -139,7 +140,7 @@ class Context:
         self.graph_output: Tensor | None = None
         # The call itself, so a checker can run this op alone again (gradcheck per_node).
         self.args = args
-        self.kwargs = kwargs if kwargs is not None else {}
+        self.kwargs = kwargs if kwargs else _NO_KWARGS
 
     def __getattr__(self, name: str) -> Any:
         # Only called for attributes never set: ops keep their own (ctx.axis, ctx.in_shape).
@@ -225,16 +226,16 @@ class Function:
         if n == 1:
             a = args[0]
             if isinstance(a, Tensor):
-                arrays, parents, needs = (a.data,), args, (a._requires_grad,)
+                arrays, parents, needs = (a.data,), args, _NEEDS_1[a._requires_grad]
             else:
-                arrays, parents, needs = args, (None,), (False,)
+                arrays, parents, needs = args, (None,), _NEEDS_1[False]
         elif n == 2:
             a, b = args
             ta = isinstance(a, Tensor)
             tb = isinstance(b, Tensor)
             arrays = (a.data if ta else a, b.data if tb else b)
-            parents = (a if ta else None, b if tb else None)
-            needs = (ta and a._requires_grad, tb and b._requires_grad)
+            parents = args if ta and tb else (a if ta else None, b if tb else None)
+            needs = _NEEDS_2[ta and a._requires_grad][tb and b._requires_grad]
         else:
             parents = tuple(a if isinstance(a, Tensor) else None for a in args)
             arrays = tuple(a if p is None else p.data for a, p in zip(args, parents, strict=True))
@@ -248,7 +249,7 @@ class Function:
         ctx.saved = ()
         ctx.graph_output = None
         ctx.args = args
-        ctx.kwargs = kwargs
+        ctx.kwargs = kwargs if kwargs else _NO_KWARGS
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except (ValueError, IndexError) as e:
@@ -272,6 +273,12 @@ class Function:
 
 
 _new_object = object.__new__
+
+# What apply would otherwise allocate for every op: a graph keeps one of each per op, and the
+# cycle collector walks every one of them (a deep chain's forward pass slows with its depth).
+_NEEDS_1 = ((False,), (True,))  # indexed by the input's requires_grad
+_NEEDS_2 = (((False, False), (False, True)), ((True, False), (True, True)))
+_NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _prefixed(e: Exception, op: str) -> Exception:
