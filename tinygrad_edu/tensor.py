@@ -251,15 +251,18 @@ class Function:
         ctx.args = args
         ctx.kwargs = kwargs if kwargs else _NO_KWARGS
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except (ValueError, IndexError) as e:
             raise _prefixed(e, cls.__name__.lower()) from e
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw = out
             out = np.asarray(out) if isinstance(out, np.floating) else _forward_result(cls, out)
-            if ctx.saved and any(v is raw for v in ctx.saved):
-                # keep "the saved output is the output" true, for create_graph
-                ctx.saved = tuple(out if v is raw else v for v in ctx.saved)
+            saved = ctx.saved
+            if saved:
+                for v in saved:
+                    if v is raw:  # keep "the saved output is the output" true, for create_graph
+                        ctx.saved = tuple(out if v is raw else v for v in saved)
+                        break
         elif out.dtype.kind != "f":
             out = _forward_result(cls, out)
         # Tensor._wrap inlined: this line runs once per op.
@@ -357,6 +360,7 @@ def _operand(x: Any) -> Any:
     return None
 
 
+_NUMBERS = (float, int)  # exact types: a bool or a NumPy scalar goes through _operand
 _INTS = (bool, int, np.integer)
 _FLOATS = (float, np.floating)
 _ARRAYS = (np.ndarray, list, tuple)
@@ -645,56 +649,57 @@ class Tensor:
         _autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     # ----------------------------------------------------------------- operators
-    # Each checks for a Tensor operand before calling _operand: the common case, one call fewer.
+    # Each takes a Tensor or a plain float/int operand as it is (nearly every call), sparing the
+    # call to _operand, which converts everything else.
 
     def __add__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Add.apply(self, o)
 
     def __radd__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Add.apply(o, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Sub.apply(self, o)
 
     def __rsub__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Sub.apply(o, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Mul.apply(self, o)
 
     def __rmul__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Mul.apply(o, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Div.apply(self, o)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Div.apply(o, self)
 
     def __pow__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Pow.apply(self, o)
 
     def __rpow__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         return NotImplemented if o is None else _ops.Pow.apply(o, self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         if o is None or not isinstance(o, Tensor):
             return NotImplemented if o is None else self.__matmul__(Tensor(o))
         return _ops.MatMul.apply(self, o)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         if o is None or not isinstance(o, Tensor):
             return NotImplemented if o is None else Tensor(o).__matmul__(self)
         return _ops.MatMul.apply(o, self)
@@ -710,7 +715,7 @@ class Tensor:
     # detach it from its own gradient, so they refuse, as PyTorch does.
     def _inplace(self, other: Any, op: str, ufunc: np.ufunc, fallback: Callable[[Any], Tensor]
                  ) -> Tensor:
-        o = other if isinstance(other, Tensor) else _operand(other)
+        o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         if o is None:
             return NotImplemented
         other_rg = isinstance(o, Tensor) and o._requires_grad
