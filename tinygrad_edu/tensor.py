@@ -97,10 +97,10 @@ class no_grad(set_grad_enabled):
     def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
         if fn is not None:  # used bare, as @no_grad, as PyTorch allows
             return cls()(fn)
-        return super().__new__(cls)
+        return object.__new__(cls)
 
     def __init__(self, fn: Callable[..., Any] | None = None) -> None:
-        super().__init__(False)
+        self.mode = False  # (set directly: a training loop enters this on every step)
 
 
 class enable_grad(set_grad_enabled):
@@ -109,10 +109,10 @@ class enable_grad(set_grad_enabled):
     def __new__(cls, fn: Callable[..., Any] | None = None) -> Any:
         if fn is not None:
             return cls()(fn)
-        return super().__new__(cls)
+        return object.__new__(cls)
 
     def __init__(self, fn: Callable[..., Any] | None = None) -> None:
-        super().__init__(True)
+        self.mode = True  # (set directly: a training loop enters this on every step)
 
 
 # --------------------------------------------------------------------------- Function
@@ -451,7 +451,12 @@ class Tensor:
         g = self._grad
         if g is None or isinstance(g, Tensor):
             return g
-        t = Tensor._wrap(g[0].copy() if isinstance(g, tuple) else g)
+        t = _new_object(Tensor)  # Tensor._wrap, inlined
+        t.data = g[0].copy() if isinstance(g, tuple) else g
+        t._grad = None
+        t._requires_grad = False
+        t._ctx = None
+        t.name = None
         self._grad = t
         return t
 
