@@ -193,7 +193,7 @@ class Pow(Function):
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
         if need_a:
-            if isinstance(b, int | float):
+            if type(b) is float or type(b) is int:  # (apply passes Python numbers through)
                 # A number exponent (the loss's **2): the slope b*a**(b-1) costs one array
                 # product fewer, and a**1, a**0 none. a**0 is the constant 1: slope 0.
                 slope = 0.0 if b == 0 else 1.0 if b == 1 else b * a if b == 2 else b * a ** (b - 1)
@@ -384,6 +384,8 @@ class MatMul(Function):
     def backward(ctx: Context, grad: Any) -> Any:
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
+        if a.ndim == 2 and b.ndim == 2:  # two matrices, the documents' np.dot
+            return (grad @ b.T if need_a else None), (a.T @ grad if need_b else None)
         if a.ndim == 1 and b.ndim == 1:  # inner product: a scalar out
             return (grad * b if need_a else None), (grad * a if need_b else None)
         # A 1-D operand is a row (left) or a column (right) matrix whose extra axis is dropped
