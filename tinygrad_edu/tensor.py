@@ -451,12 +451,7 @@ class Tensor:
         g = self._grad
         if g is None or isinstance(g, Tensor):
             return g
-        t = _new_object(Tensor)  # Tensor._wrap, inlined
-        t.data = g[0].copy() if isinstance(g, tuple) else g
-        t._grad = None
-        t._requires_grad = False
-        t._ctx = None
-        t.name = None
+        t = Tensor._wrap(g[0].copy() if isinstance(g, tuple) else g)
         self._grad = t
         return t
 
