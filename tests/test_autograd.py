@@ -964,6 +964,23 @@ class TestFunction:
         with pytest.raises(RuntimeError, match="retain_graph"):
             y.sum().backward()
 
+    def test_context_attribute_never_set(self):
+        # Attributes an op sets in forward come back in backward; one never set is an
+        # AttributeError naming it (not None, not a stale value from another node).
+        class Forgetful(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.factor = 2.0
+                return x * 2.0
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * ctx.factor * ctx.fcator  # typo: never set
+
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        with pytest.raises(AttributeError, match="fcator"):
+            Forgetful.apply(x).sum().backward()
+
 
 # --------------------------------------------------------------------------- grad()
 
