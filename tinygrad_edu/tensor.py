@@ -146,9 +146,11 @@ class Context:
     # one turns off CPython's fast path for every attribute read on a context, which cost
     # about 5% of the XOR training step. A missing attribute raises Python's own AttributeError.
 
-    if TYPE_CHECKING:  # ops may set any attribute; tell the type checker so at no run-time cost
+    if TYPE_CHECKING:  # ops set and read any attribute; tell the type checker so (only it)
 
         def __setattr__(self, name: str, value: Any) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values (arrays, usually inputs or the output) for ``backward``.
