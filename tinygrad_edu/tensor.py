@@ -143,8 +143,9 @@ class Context:
         self.kwargs = kwargs if kwargs else _NO_KWARGS
 
     # No __getattr__ (for a message naming the op when an attribute was never set): defining
-    # one turns off CPython's fast path for every attribute read on a context, which cost
-    # about 5% of the XOR training step. A missing attribute raises Python's own AttributeError.
+    # one turns off CPython's fast path for every attribute read on a context, which cost 5%
+    # of the XOR training step's instructions. A missing attribute raises Python's own
+    # AttributeError, which names it.
 
     if TYPE_CHECKING:  # ops set and read any attribute; tell the type checker so (only it)
 
