@@ -15,6 +15,7 @@ import pytest
 
 import tinygrad_edu
 from tinygrad_edu import Function, Tensor, no_grad
+from tinygrad_edu.tensor import Context
 
 RNG = np.random.default_rng(1234)
 
@@ -963,6 +964,18 @@ class TestFunction:
         y.sum().backward()
         with pytest.raises(RuntimeError, match="retain_graph"):
             y.sum().backward()
+
+    def test_apply_fills_every_context_field(self):
+        # apply fills the context inline instead of calling Context.__init__: both must set
+        # every field, or a read in backward (or in gradcheck's per-node rerun) fails.
+        fields = [f for f in Context.__slots__ if f != "__dict__"]
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        recorded = Cube.apply(x)._ctx
+        built = Context(Cube)
+        for ctx in (recorded, built):
+            assert [f for f in fields if not hasattr(ctx, f)] == []
+        assert recorded.fn is Cube and len(recorded.parents) == 1 and recorded.parents[0] is x
+        assert recorded.needs_input_grad == (True,) and recorded.args[0] is x
 
     def test_context_attribute_never_set(self):
         # Attributes an op sets in forward come back in backward; one never set is an

@@ -132,6 +132,8 @@ class Context:
     def __init__(self, fn: type[Function], parents: tuple[Tensor | None, ...] = (),
                  needs_input_grad: tuple[bool, ...] = (), args: tuple[Any, ...] = (),
                  kwargs: Mapping[str, Any] | None = None) -> None:
+        # Function.apply fills these same fields inline (it runs for every op): a field added
+        # here must be added there too (tests/test_autograd.py checks that both set every slot).
         self.fn = fn
         self.parents = parents
         self.needs_input_grad = needs_input_grad
