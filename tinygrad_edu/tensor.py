@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
 
+from .tensor_methods import TensorMethods
+
 __all__ = [
     "Tensor",
     "Function",
@@ -392,7 +394,7 @@ def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
 # --------------------------------------------------------------------------- Tensor
 
 
-class Tensor:
+class Tensor(TensorMethods):
     """An n-dimensional array of floats that records the operations made on it.
 
     Examples:
