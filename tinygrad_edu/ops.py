@@ -588,3 +588,182 @@ class IndexAdd(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         return grad[ctx.index]
+
+
+# --------------------------------------------------------------------------- selection and joining
+# The four primitives below exist because composition cannot express them (where, cat) or
+# would cost too much (cumsum as a product with a triangular matrix is O(n^2); prod as
+# exp(sum(log)) fails at zeros and negatives).
+
+
+def _where(cond: np.ndarray, a: Any, b: Any) -> Any:
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return Where.apply(cond, a, b)
+    return np.where(cond, a, b)
+
+
+# where: d/da = 1 where cond, else 0;  d/db = 0 where cond, else 1   (cond is a constant mask)
+class Where(Function):
+    elementwise = True
+
+    @staticmethod
+    def forward(ctx: Context, cond: Any, a: Any, b: Any) -> Any:
+        cond = np.asarray(cond)
+        if cond.dtype != np.bool_:
+            raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
+        try:
+            out = np.where(cond, a, b)
+        except ValueError:
+            raise ValueError(
+                f"where: condition of shape {cond.shape} and values of shapes {np.shape(a)} "
+                f"and {np.shape(b)} do not broadcast"
+            ) from None
+        ctx.cond = cond
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        _, need_a, need_b = ctx.needs_input_grad
+        cond = ctx.cond
+        return (None, _where(cond, grad, 0.0) if need_a else None,
+                _where(cond, 0.0, grad) if need_b else None)
+
+
+def _slice_along(axis: int, start: int | None, stop: int | None, step: int | None = None
+                 ) -> tuple[slice, ...]:
+    """The index that takes ``start:stop:step`` along ``axis`` and everything elsewhere."""
+    return (slice(None),) * axis + (slice(start, stop, step),)
+
+
+# cat: d = 1 for each element, so each input gets back its own slice of grad
+class Cat(Function):
+    @staticmethod
+    def forward(ctx: Context, *xs: Any, axis: int) -> Any:
+        if not xs:
+            raise ValueError("cat: expected a non-empty sequence of tensors")
+        arrays = [np.asarray(x) for x in xs]
+        ndim = arrays[0].ndim
+        if ndim == 0:
+            raise ValueError("cat: zero-dimensional tensors cannot be concatenated")
+        if not -ndim <= axis < ndim:
+            raise ValueError(f"cat: dim {axis} is out of range for tensors with {ndim} dims")
+        axis %= ndim
+        for i, a in enumerate(arrays):
+            if a.ndim != ndim or a.shape[:axis] + a.shape[axis + 1:] != \
+                    arrays[0].shape[:axis] + arrays[0].shape[axis + 1:]:
+                raise ValueError(
+                    f"cat: tensor {i} has shape {a.shape}, which does not match tensor 0's "
+                    f"shape {arrays[0].shape} outside dim {axis}"
+                )
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays]).tolist()
+        return np.concatenate(arrays, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        b = ctx.bounds
+        return tuple(grad[_slice_along(ctx.axis, b[i], b[i + 1])] if need else None
+                     for i, need in enumerate(ctx.needs_input_grad))
+
+
+def _flip(x: Any, axis: int) -> Any:
+    return x[_slice_along(axis, None, None, -1)]
+
+
+def _cumsum(x: Any, axis: int) -> Any:
+    return CumSum.apply(x, axis=axis) if isinstance(x, Tensor) else np.cumsum(x, axis=axis)
+
+
+# cumsum: out[i] = x[0] + ... + x[i], so d out[j]/d x[i] = 1 for j >= i: the gradient of x[i]
+# is grad[i] + ... + grad[n-1], a cumulative sum taken from the end
+class CumSum(Function):
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: int) -> Any:
+        n = max(x.ndim, 1)
+        if not -n <= axis < n:
+            raise ValueError(f"cumsum: dim {axis} is out of range for a tensor with {x.ndim} dims")
+        ctx.axis = axis % n if x.ndim else 0
+        return np.cumsum(x, axis=ctx.axis).reshape(x.shape) if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        if grad.ndim == 0:
+            return grad
+        return _flip(_cumsum(_flip(grad, ctx.axis), ctx.axis), ctx.axis)
+
+
+# prod: d out/d x[i] = the product of the other elements = out / x[i] where no x is 0
+class Prod(Function):
+    @staticmethod
+    def forward(ctx: Context, x: Any, axis: int) -> Any:
+        n = max(x.ndim, 1)
+        if not -n <= axis < n:
+            raise ValueError(f"prod: dim {axis} is out of range for a tensor with {x.ndim} dims")
+        axis = axis % n if x.ndim else 0
+        out = np.prod(x, axis=axis) if x.ndim else x.copy()
+        ctx.axis = axis
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        if x.ndim == 0:
+            return grad
+        axis = ctx.axis
+        kept = out.shape[:axis] + (1,) + out.shape[axis:]
+        if not np.any(_data(x) == 0):  # PyTorch's rule: grad * out / x
+            return grad.reshape(kept) * out.reshape(kept) / x
+        # A zero: divide nothing. The product of the others, element i, is the product along
+        # the axis of x with element i replaced by 1 (an n x n table per row).
+        n = x.shape[axis]
+        moved = x.swapaxes(axis, -1)
+        table = _broadcast(moved.reshape(moved.shape[:-1] + (1, n)), moved.shape + (n,))
+        others = _prod_last(_where(np.eye(n, dtype=bool), 1.0, table))
+        return grad.reshape(kept) * others.swapaxes(axis, -1)
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _prod_last(x: Any) -> Any:
+    return Prod.apply(x, axis=-1) if isinstance(x, Tensor) else np.prod(x, axis=-1)
+
+
+def _sin(x: Any) -> Any:
+    return Sin.apply(x) if isinstance(x, Tensor) else np.sin(x)
+
+
+def _cos(x: Any) -> Any:
+    return Cos.apply(x) if isinstance(x, Tensor) else np.cos(x)
+
+
+# sin: d = cos(x)
+class Sin(Function):
+    elementwise = True
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * _cos(x)
+
+
+# cos: d = -sin(x)
+class Cos(Function):
+    elementwise = True
+
+    @staticmethod
+    def forward(ctx: Context, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return -(grad * _sin(x))
