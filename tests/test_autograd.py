@@ -105,10 +105,21 @@ class TestConstruction:
         v = Tensor([1.5], dtype="float32")
         assert v.dtype == np.float32
 
-    @pytest.mark.parametrize("bad", [np.int64, np.complex128, object, np.float16])
-    def test_non_float_dtype_argument_refused(self, bad):
+    @pytest.mark.parametrize("bad", [np.complex128, object, np.float16, np.uint64])
+    def test_unsupported_dtype_argument_refused(self, bad):
         with pytest.raises(TypeError):
             Tensor([1.0], dtype=bad)
+
+    @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+    def test_integer_and_bool_tensors_exist_when_asked_for(self, dtype):
+        t = Tensor([1.7, 0.0, -2.2] if dtype != np.uint8 else [1.7, 0.0, 2.2], dtype=dtype)
+        assert t.dtype == dtype
+        expected = np.array([1.7, 0.0, -2.2] if dtype != np.uint8 else [1.7, 0.0, 2.2])
+        np.testing.assert_array_equal(t.data, expected.astype(dtype))  # truncated, as torch
+        with pytest.raises(RuntimeError, match="floating point"):
+            Tensor([1, 2], dtype=dtype, requires_grad=True)
+        with pytest.raises(RuntimeError, match="floating point"):
+            t.requires_grad_()
 
     def test_name(self):
         t = Tensor([1.0], name="syn0")

@@ -79,7 +79,7 @@ def test_reshape_incompatible_size():
         x.reshape(-1, -1)
 
 
-@pytest.mark.parametrize("axes", [(0,), (0, 0), (1, 2), (0, 1, 2)])
+@pytest.mark.parametrize("axes", [(0,), (0, 2), (-3, 0), (1, 2), (0, 1, 2), ((0, 0),)])
 def test_bad_transpose_permutation(axes):
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError) as exc:

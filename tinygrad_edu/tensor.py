@@ -13,6 +13,7 @@ drawing or exercises.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -33,8 +34,13 @@ __all__ = [
     "is_grad_enabled",
 ]
 
+# The float dtype of tensors made from Python numbers, lists and integer data. A module global
+# read at each use, so ``set_default_dtype`` can change it.
 DEFAULT_DTYPE = np.dtype(np.float64)
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# Integer and bool tensors (labels, indices, masks) exist when asked for; they never require grad.
+_OTHER_DTYPES = tuple(np.dtype(t) for t in (np.int64, np.int32, np.int16, np.int8, np.uint8,
+                                            np.bool_))
 
 # What a user may pass where a tensor is expected.
 TensorLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -263,15 +269,20 @@ class Function:
             raise _prefixed(e, cls.__name__.lower()) from e
         if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
             raw = out
-            out = np.asarray(out) if isinstance(out, np.floating) else _forward_result(cls, out)
+            out = np.asarray(out) if isinstance(out, np.floating) else \
+                _forward_result(cls, out, parents)
             saved = ctx.saved
             if saved:
                 for v in saved:
                     if v is raw:  # keep "the saved output is the output" true, for create_graph
                         ctx.saved = tuple(out if v is raw else v for v in saved)
                         break
+            if out.dtype.kind != "f":  # an integer or bool result has no gradient
+                record = False
         elif out.dtype.kind != "f":
-            out = _forward_result(cls, out)
+            out = _forward_result(cls, out, parents)
+            if out.dtype.kind != "f":
+                record = False
         # Tensor._wrap inlined: this line runs once per op.
         t = _new_object(Tensor)
         t.data = out
@@ -300,10 +311,17 @@ def _prefixed(e: Exception, op: str) -> Exception:
     return kind(f"{op}: {msg}")
 
 
-def _forward_result(cls: type, out: Any) -> np.ndarray:
-    """Accept a NumPy scalar or array-like from forward; insist on floating data."""
+def _forward_result(cls: type, out: Any, parents: tuple[Tensor | None, ...]) -> np.ndarray:
+    """Accept a NumPy scalar or array-like from forward; insist on numeric data.
+
+    Integer or bool results stay so when no input is a float tensor (``labels + 1``); from a
+    float input they become floats, so a gradient can flow through them.
+    """
     arr = np.asarray(out.data if isinstance(out, Tensor) else out)
     if arr.dtype.kind in "biu":
+        if arr.dtype in _OTHER_DTYPES and not any(
+                p is not None and p.data.dtype.kind == "f" for p in parents):
+            return arr
         return arr.astype(DEFAULT_DTYPE)
     if arr.dtype.kind != "f":
         raise TypeError(f"{cls.__name__}.forward returned data of dtype {arr.dtype}; "
@@ -321,9 +339,29 @@ def _float_dtype(dtype: Any) -> np.dtype:
     return d
 
 
+def _dtype_arg(dtype: Any, op: str = "Tensor") -> np.dtype:
+    """A dtype a tensor may have: float32/float64, or an integer or bool dtype."""
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: {dtype!r} is not a dtype") from None
+    if d not in _FLOAT_DTYPES and d not in _OTHER_DTYPES:
+        raise TypeError(f"{op}: unsupported dtype {d}; use float32, float64, an integer "
+                        "dtype (int64, int32, int16, int8, uint8) or bool")
+    return d
+
+
+def _check_requires_grad(dtype: np.dtype) -> None:
+    if dtype.kind != "f":
+        raise RuntimeError(
+            f"requires_grad: only tensors of floating point dtype can require gradients, "
+            f"this one has dtype {dtype}"
+        )
+
+
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Copy ``data`` into a float array, following the contract's dtype rules."""
-    want = None if dtype is None else _float_dtype(dtype)
+    """Copy ``data`` into an array, following the contract's dtype rules."""
+    want = None if dtype is None else _dtype_arg(dtype)
     if isinstance(data, Tensor):
         data = data.data
     try:
@@ -383,6 +421,111 @@ def _shape_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
         raise TypeError(f"{op}: shape must be integers, got {shape!r}") from None
 
 
+class Size(tuple):  # type: ignore[type-arg]
+    """What ``size()`` returns: the shape, as PyTorch's ``torch.Size`` (a tuple of ints)."""
+
+    def numel(self) -> int:
+        """The number of elements of a tensor of this shape."""
+        return math.prod(self)
+
+    def __repr__(self) -> str:
+        return f"Size({list(self)})"
+
+
+class _SizeInt(int):
+    """``t.size``: the element count (NumPy's ``size``) that is also PyTorch's ``size()``.
+
+    ``t.size == 6`` and ``t.size()``, ``t.size(0)`` all hold, so neither habit gives a silently
+    wrong result.
+    """
+
+    _shape: tuple[int, ...]
+
+    def __call__(self, dim: int | None = None) -> Any:
+        if dim is None:
+            return Size(self._shape)
+        n = len(self._shape)
+        if not -max(n, 1) <= dim < max(n, 1) or n == 0:
+            raise IndexError(f"size: dim {dim} is out of range for a tensor of shape "
+                             f"{self._shape}")
+        return self._shape[dim]
+
+
+class MinMax(tuple):  # type: ignore[type-arg]
+    """What ``max(dim)``/``min(dim)`` return: ``(values, indices)``, as PyTorch's named tuple."""
+
+    __slots__ = ()
+
+    @property
+    def values(self) -> Tensor:
+        return self[0]  # type: ignore[no-any-return]
+
+    @property
+    def indices(self) -> Tensor:
+        return self[1]  # type: ignore[no-any-return]
+
+
+def _pick(op: str, name: str, value: Any, np_name: str, np_value: Any) -> Any:
+    """PyTorch's spelling or NumPy's, not both."""
+    if np_value is None:
+        return value
+    if value is not None and value is not False:
+        raise TypeError(f"{op}: got both {name}= and {np_name}=; give one of them")
+    return np_value
+
+
+def _reduce_args(op: str, ndim: int, dim: Any, keepdim: bool, axis: Any,
+                 keepdims: bool | None) -> tuple[tuple[int, ...], bool]:
+    if axis is not None:
+        dim = _pick(op, "dim", dim, "axis", axis)
+    if keepdims is not None:
+        keepdim = _pick(op, "keepdim", keepdim, "keepdims", keepdims)
+    return _ops.normalize_axis(op, dim, ndim), bool(keepdim)
+
+
+def _one_dim(op: str, dim: int | None, axis: int | None) -> int:
+    d = _pick(op, "dim", dim, "axis", axis)
+    return -1 if d is None else d
+
+
+def along(index: np.ndarray, axis: int, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """An integer-array index that takes ``index[..., i, ...]`` along ``axis``, as ``gather``.
+
+    ``index`` has the tensor's number of dims; elsewhere the index runs over every position.
+    """
+    return tuple(index if i == axis else
+                 np.arange(n).reshape([-1 if j == i else 1 for j in range(len(shape))])
+                 for i, n in enumerate(shape))
+
+
+def _extremum(x: Tensor, op: str, dim: Any, keepdim: bool, axis: Any,
+              keepdims: bool | None) -> Any:
+    if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
+        return x.maximum(dim) if op == "max" else x.minimum(dim)
+    if dim is None or axis is not None:  # the values alone: all, or NumPy's axis=
+        axes, keep = _reduce_args(op, x.ndim, dim, keepdim, axis, keepdims)
+        if op == "max":
+            return _ops.Max.apply(x, axis=axes, keepdims=keep)
+        return -_ops.Max.apply(-x, axis=axes, keepdims=keep)
+    if not isinstance(dim, int | np.integer):
+        raise TypeError(f"{op}: dim must be an int, got {dim!r} (for several dims use amax/amin "
+                        f"or {op}(axis=...))")
+    if keepdims is not None:
+        keepdim = _pick(op, "keepdim", keepdim, "keepdims", keepdims)
+    (d,) = _ops.normalize_axis(op, dim, x.ndim) if x.ndim else (0,)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{op}: cannot take the {op} of an empty dim {dim} (shape {x.shape})")
+    find = np.argmax if op == "max" else np.argmin
+    if x.ndim == 0:
+        return MinMax((x.reshape(()) if keepdim else x, Tensor._wrap(np.array(0))))
+    idx = find(x.data, axis=d, keepdims=True)
+    values = x[along(idx, d, x.shape)]
+    if not keepdim:
+        values = values.reshape(values.shape[:d] + values.shape[d + 1:])
+        idx = idx.reshape(idx.shape[:d] + idx.shape[d + 1:])
+    return MinMax((values, Tensor._wrap(idx.astype(np.int64))))
+
+
 def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
@@ -428,6 +571,8 @@ class Tensor(TensorMethods):
     ) -> None:
         self.data = _to_array(data, dtype)
         self._grad = None
+        if requires_grad:
+            _check_requires_grad(self.data.dtype)
         self._requires_grad = bool(requires_grad)
         self._ctx = None
         self.name = name
@@ -485,6 +630,8 @@ class Tensor(TensorMethods):
                 "requires_grad: only a leaf tensor's flag can be changed; "
                 "use .detach() to get a tensor without the graph"
             )
+        if flag:
+            _check_requires_grad(self.data.dtype)
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
@@ -518,9 +665,11 @@ class Tensor(TensorMethods):
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        """The number of elements."""
-        return self.data.size
+    def size(self) -> Any:
+        """The number of elements (NumPy's ``size``); called, the shape (PyTorch's ``size()``)."""
+        n = _SizeInt(self.data.size)
+        n._shape = self.data.shape
+        return n
 
     @property
     def dtype(self) -> np.dtype:
@@ -599,14 +748,14 @@ class Tensor(TensorMethods):
     @classmethod
     def zeros(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
         """A tensor of zeros: ``Tensor.zeros(2, 3)`` or ``Tensor.zeros((2, 3))``."""
-        return cls(np.zeros(_shape_arg("zeros", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
-                   requires_grad=requires_grad)
+        d = _dtype_arg(DEFAULT_DTYPE if dtype is None else dtype, "zeros")
+        return cls(np.zeros(_shape_arg("zeros", shape), d), requires_grad=requires_grad)
 
     @classmethod
     def ones(cls, *shape: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
         """A tensor of ones: ``Tensor.ones(2, 3)`` or ``Tensor.ones((2, 3))``."""
-        return cls(np.ones(_shape_arg("ones", shape), _float_dtype(dtype or DEFAULT_DTYPE)),
-                   requires_grad=requires_grad)
+        d = _dtype_arg(DEFAULT_DTYPE if dtype is None else dtype, "ones")
+        return cls(np.ones(_shape_arg("ones", shape), d), requires_grad=requires_grad)
 
     @classmethod
     def randn(
@@ -792,37 +941,84 @@ class Tensor(TensorMethods):
 
     matmul = dot
 
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (an int, a tuple, or ``None`` for all); the gradient is copied back."""
-        return _ops.Sum.apply(self, axis=_ops.normalize_axis("sum", axis, self.ndim),
-                              keepdims=keepdims)
+    # Reductions take PyTorch's spelling (dim=, keepdim=) and NumPy's (axis=, keepdims=);
+    # a positional first argument means the same in both. Giving both spellings is an error.
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Average over ``axis`` (an int, a tuple, or ``None`` for all)."""
-        return _ops.Mean.apply(self, axis=_ops.normalize_axis("mean", axis, self.ndim),
-                               keepdims=keepdims)
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None, dtype: Any = None) -> Tensor:
+        """Sum over ``dim`` (an int, a tuple, or ``None`` for all); the gradient is copied back."""
+        axes, keep = _reduce_args("sum", self.ndim, dim, keepdim, axis, keepdims)
+        out = _ops.Sum.apply(self, axis=axes, keepdims=keep)
+        return out if dtype is None else out.astype(dtype)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
-        """Largest value; the gradient is split evenly among tied maxima."""
-        return _ops.Max.apply(self, axis=_ops.normalize_axis("max", axis, self.ndim),
-                              keepdims=keepdims)
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: bool | None = None, dtype: Any = None) -> Tensor:
+        """Average over ``dim`` (an int, a tuple, or ``None`` for all)."""
+        axes, keep = _reduce_args("mean", self.ndim, dim, keepdim, axis, keepdims)
+        x = self if dtype is None else self.astype(dtype)
+        if x.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"mean: could not infer output dtype: input dtype {x.dtype} is not floating "
+                "point; give dtype= (e.g. x.mean(dtype=torch.float64)) or call x.float() first"
+            )
+        return _ops.Mean.apply(x, axis=axes, keepdims=keep)
+
+    def max(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None) -> Any:
+        """The largest value, or PyTorch's ``(values, indices)`` along ``dim``.
+
+        ``x.max()`` and ``x.max(axis=1)`` (NumPy's spelling) give values; the gradient is split
+        evenly among tied maxima. ``x.max(1)`` or ``x.max(dim=1)`` give PyTorch's named tuple
+        ``(values, indices)``: the gradient goes to the element at the index. ``x.max(other)``
+        with a tensor is the elementwise maximum.
+        """
+        return _extremum(self, "max", dim, keepdim, axis, keepdims)
+
+    def min(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None) -> Any:
+        """The smallest value, or ``(values, indices)`` along ``dim``: as ``max``."""
+        return _extremum(self, "min", dim, keepdim, axis, keepdims)
 
     def reshape(self, *shape: Any) -> Tensor:
         """``reshape(2, 3)`` or ``reshape((2, 3))``; one ``-1`` is inferred."""
         return _ops.Reshape.apply(self, shape=_shape_arg("reshape", shape))
 
-    view = reshape
+    def view(self, *shape: Any) -> Tensor:
+        """PyTorch's ``view``: a reshape (the result shares memory when NumPy can view it)."""
+        if len(shape) == 1 and not isinstance(shape[0], int | tuple | list | np.integer):
+            raise NotImplementedError(
+                f"tinygrad_edu does not implement Tensor.view({shape[0]!r}) yet (a view as "
+                "another dtype); use .to(dtype) to convert the values"
+            )
+        return _ops.Reshape.apply(self, shape=_shape_arg("view", shape))
 
-    def flatten(self) -> Tensor:
-        """The values as one axis (``reshape(-1)``)."""
-        return self.reshape(-1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge the dims ``start_dim`` to ``end_dim`` into one (all of them by default)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = (_ops.normalize_axis("flatten", d, self.ndim)[0] for d in (start_dim, end_dim))
+        if s > e:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for a tensor of shape {self.shape}")
+        shape = self.shape
+        return self.reshape(shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
 
     def transpose(self, *axes: Any) -> Tensor:
-        """Permute the axes as NumPy does: no argument reverses them."""
+        """Swap two dims (PyTorch: ``k.transpose(-2, -1)``), or permute them (NumPy).
+
+        Two ints swap those two dims, negative ones included: on a matrix ``transpose(0, 1)``
+        is its transpose. No argument reverses the axes; one tuple or three or more ints are
+        NumPy's full permutation.
+        """
+        if len(axes) == 2 and all(isinstance(a, int | np.integer) for a in axes):
+            return self.swapaxes(int(axes[0]), int(axes[1]))
         perm = _shape_arg("transpose", axes) if axes else tuple(range(self.ndim))[::-1]
         return _ops.Transpose.apply(self, axes=perm)
 
-    permute = transpose
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dims: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``, always a full
+        permutation."""
+        return _ops.Transpose.apply(self, axes=_shape_arg("permute", dims))
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes (NumPy's and PyTorch's ``swapaxes``)."""
@@ -831,18 +1027,32 @@ class Tensor(TensorMethods):
             perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
         except IndexError:
             raise ValueError(
-                f"swapaxes: axes {axis1} and {axis2} out of range for shape {self.shape}"
+                f"transpose: dims {axis1} and {axis2} out of range for shape {self.shape}"
             ) from None
         return _ops.Transpose.apply(self, axes=tuple(perm))
+
+    swapdims = swapaxes
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (a 0-d or 1-d tensor is returned as it is), as PyTorch."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor with <= 2 dims, got shape {self.shape}; "
+                             "use transpose(d0, d1) or permute")
+        return self.transpose()
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Repeat along broadcast axes (NumPy's rules); the gradient sums them back."""
         return _ops.BroadcastTo.apply(self, shape=_shape_arg("broadcast_to", shape))
 
     def astype(self, dtype: Any) -> Tensor:
-        """Cast to float32 or float64; the gradient is cast back."""
-        d = _float_dtype(dtype)
-        return self if d == self.data.dtype else _ops.Cast.apply(self, dtype=d)
+        """Cast to another dtype; between floats the gradient is cast back, an integer or
+        bool result has none (as in PyTorch)."""
+        d = _dtype_arg(dtype, "astype")
+        if d == self.data.dtype:
+            return self
+        if d.kind != "f":
+            return Tensor._wrap(self.data.astype(d))
+        return _ops.Cast.apply(self, dtype=d)
 
     def exp(self) -> Tensor:
         """e**x, element by element."""
@@ -880,14 +1090,16 @@ class Tensor(TensorMethods):
 
     clip = clamp
 
-    def softmax(self, axis: int = -1) -> Tensor:
-        """exp(x) normalised to sum to 1 along ``axis`` (computed stably)."""
-        return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", axis, self.ndim))
+    def softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """exp(x) normalised to sum to 1 along ``dim`` (default: the last), computed stably."""
+        d = _one_dim("softmax", dim, axis)
+        return _ops.Softmax.apply(self, axis=_ops.normalize_axis("softmax", d, self.ndim))
 
-    def log_softmax(self, axis: int = -1) -> Tensor:
-        """log(softmax(x)) along ``axis``, computed without forming softmax."""
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        """log(softmax(x)) along ``dim`` (default: the last), computed without forming softmax."""
+        d = _one_dim("log_softmax", dim, axis)
         return _ops.LogSoftmax.apply(
-            self, axis=_ops.normalize_axis("log_softmax", axis, self.ndim))
+            self, axis=_ops.normalize_axis("log_softmax", d, self.ndim))
 
     def draw(self, **options: Any) -> Any:
         """This tensor's graph as a ``graphviz.Digraph`` (see ``draw_graph``)."""

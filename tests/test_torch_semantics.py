@@ -1,0 +1,126 @@
+"""The contract's "Precise semantics" where NumPy's and PyTorch's meanings collide.
+
+transpose with two dims swaps them (PyTorch), size is both NumPy's count and PyTorch's method,
+reductions take dim=/keepdim= and axis=/keepdims=, max(dim) gives (values, indices).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import TORCH_TOL, requires_torch, torch
+
+from tinygrad_edu import Tensor, gradcheck
+
+
+def _x(*shape: int, seed: int = 0) -> Tensor:
+    return Tensor(np.random.default_rng(seed).standard_normal(shape), requires_grad=True)
+
+
+class TestTranspose:
+    def test_two_dims_swap_on_a_matrix(self):
+        m = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        np.testing.assert_array_equal(m.transpose(0, 1).data, m.data.T)
+        np.testing.assert_array_equal(m.transpose(1, 0).data, m.data.T)
+        np.testing.assert_array_equal(m.transpose(0, 0).data, m.data)
+
+    def test_two_dims_swap_negative_dims(self):
+        k = _x(2, 3, 4, 5)
+        np.testing.assert_array_equal(k.transpose(-2, -1).data, np.swapaxes(k.data, -2, -1))
+        np.testing.assert_array_equal(k.transpose(0, 2).data, np.swapaxes(k.data, 0, 2))
+
+    def test_numpy_permutations_stay(self):
+        x = _x(2, 3, 4)
+        np.testing.assert_array_equal(x.transpose(2, 0, 1).data, x.data.transpose(2, 0, 1))
+        np.testing.assert_array_equal(x.transpose((1, 0, 2)).data, x.data.transpose(1, 0, 2))
+        np.testing.assert_array_equal(x.transpose().data, x.data.transpose())
+
+    def test_permute_is_always_a_full_permutation(self):
+        m = _x(2, 3)
+        np.testing.assert_array_equal(m.permute(0, 1).data, m.data)
+        np.testing.assert_array_equal(m.permute(1, 0).data, m.data.T)
+        with pytest.raises(ValueError, match="transpose"):
+            _x(2, 3, 4).permute(0, 1)
+
+    def test_gradient_of_a_swap(self):
+        assert gradcheck(lambda k: k.transpose(-1, 0) * 2.0, _x(2, 3, 4))
+
+
+class TestSize:
+    def test_size_is_the_count_and_the_method(self):
+        x = Tensor(np.zeros((2, 3)))
+        assert x.size == 6
+        assert x.size() == (2, 3)
+        assert x.size(0) == 2 and x.size(-1) == 3
+        assert x.size().numel() == 6
+        with pytest.raises(IndexError, match="out of range"):
+            x.size(2)
+
+
+class TestReductionSpellings:
+    @pytest.mark.parametrize("name", ["sum", "mean"])
+    def test_dim_keepdim_equal_axis_keepdims(self, name):
+        x = _x(2, 3, 4)
+        a = getattr(x, name)(dim=1, keepdim=True)
+        b = getattr(x, name)(axis=1, keepdims=True)
+        c = getattr(x, name)(1, True)
+        d = getattr(x, name)(1, keepdims=True)  # makemore's spelling
+        ref = getattr(np, name)(x.data, axis=1, keepdims=True)
+        for t in (a, b, c, d):
+            np.testing.assert_allclose(t.data, ref, rtol=0, atol=1e-14)
+
+    @pytest.mark.parametrize("name", ["sum", "mean", "max", "min"])
+    def test_both_spellings_raise(self, name):
+        x = _x(2, 3)
+        with pytest.raises(TypeError, match="both dim= and axis="):
+            getattr(x, name)(dim=1, axis=1)
+        with pytest.raises(TypeError, match="both keepdim= and keepdims="):
+            getattr(x, name)(1, keepdim=True, keepdims=True)
+
+    def test_max_axis_gives_values_max_dim_gives_values_and_indices(self):
+        x = Tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]])
+        np.testing.assert_array_equal(x.max(axis=1).data, [5.0, 7.0])
+        values, indices = x.max(1)
+        np.testing.assert_array_equal(values.data, [5.0, 7.0])
+        np.testing.assert_array_equal(indices.data, [1, 0])
+        assert indices.dtype == np.int64 and not indices.requires_grad
+        r = x.max(dim=1, keepdim=True)
+        assert r.values.shape == (2, 1) and r.indices.shape == (2, 1)
+        assert x.min(1).indices.tolist() == [0, 1]
+        assert x.max().item() == 7.0
+
+    def test_max_dim_tuple_refused(self):
+        with pytest.raises(TypeError, match="amax"):
+            _x(2, 3).max(dim=(0, 1))
+
+
+@requires_torch
+class TestAgainstTorch:
+    @pytest.mark.parametrize("op", ["max", "min"])
+    @pytest.mark.parametrize("keepdim", [False, True])
+    def test_max_dim_gradient_goes_to_the_index(self, op, keepdim):
+        data = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, -1.0]])
+        x = Tensor(data, requires_grad=True)
+        tx = torch.tensor(data, requires_grad=True)
+        values, _ = getattr(x, op)(1, keepdim=keepdim)
+        tvalues, tindices = getattr(tx, op)(1, keepdim=keepdim)
+        w = np.arange(1.0, 1.0 + values.data.size).reshape(values.shape)
+        (values * Tensor(w)).sum().backward()
+        (tvalues * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(values.data, tvalues.detach().numpy(), rtol=0, atol=TORCH_TOL)
+        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=0, atol=TORCH_TOL)
+
+    def test_full_max_splits_ties_as_torch(self):
+        data = np.array([[1.0, 3.0], [3.0, 0.0]])
+        x = Tensor(data, requires_grad=True)
+        tx = torch.tensor(data, requires_grad=True)
+        x.max().backward()
+        tx.max().backward()
+        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=0, atol=TORCH_TOL)
+
+    def test_flatten_start_end(self):
+        x = _x(2, 3, 4, 5)
+        tx = torch.tensor(x.data)
+        for args in [(), (1,), (1, 2), (0, -2), (-1,)]:
+            assert x.flatten(*args).shape == tuple(tx.flatten(*args).shape)
+        assert Tensor(3.0).flatten().shape == tuple(torch.tensor(3.0).flatten().shape)
