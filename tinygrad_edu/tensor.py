@@ -421,7 +421,7 @@ def _shape_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
         raise TypeError(f"{op}: shape must be integers, got {shape!r}") from None
 
 
-class Size(tuple):  # type: ignore[type-arg]
+class Size(tuple[int, ...]):
     """What ``size()`` returns: the shape, as PyTorch's ``torch.Size`` (a tuple of ints)."""
 
     def numel(self) -> int:
@@ -451,18 +451,18 @@ class _SizeInt(int):
         return self._shape[dim]
 
 
-class MinMax(tuple):  # type: ignore[type-arg]
+class MinMax(tuple[Any, ...]):
     """What ``max(dim)``/``min(dim)`` return: ``(values, indices)``, as PyTorch's named tuple."""
 
     __slots__ = ()
 
     @property
     def values(self) -> Tensor:
-        return self[0]  # type: ignore[no-any-return]
+        return self[0]
 
     @property
     def indices(self) -> Tensor:
-        return self[1]  # type: ignore[no-any-return]
+        return self[1]
 
 
 def _pick(op: str, name: str, value: Any, np_name: str, np_value: Any) -> Any:
@@ -501,7 +501,7 @@ def along(index: np.ndarray, axis: int, shape: tuple[int, ...]) -> tuple[np.ndar
 def _extremum(x: Tensor, op: str, dim: Any, keepdim: bool, axis: Any,
               keepdims: bool | None) -> Any:
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
-        return x.maximum(dim) if op == "max" else x.minimum(dim)
+        return getattr(x, "maximum" if op == "max" else "minimum")(dim)  # (tensor_methods)
     if dim is None or axis is not None:  # the values alone: all, or NumPy's axis=
         axes, keep = _reduce_args(op, x.ndim, dim, keepdim, axis, keepdims)
         if op == "max":
@@ -512,7 +512,7 @@ def _extremum(x: Tensor, op: str, dim: Any, keepdim: bool, axis: Any,
                         f"or {op}(axis=...))")
     if keepdims is not None:
         keepdim = _pick(op, "keepdim", keepdim, "keepdims", keepdims)
-    (d,) = _ops.normalize_axis(op, dim, x.ndim) if x.ndim else (0,)
+    (d,) = _ops.normalize_axis(op, int(dim), x.ndim) if x.ndim else (0,)
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{op}: cannot take the {op} of an empty dim {dim} (shape {x.shape})")
     find = np.argmax if op == "max" else np.argmin
