@@ -410,7 +410,7 @@ class TestSGD:
     def test_accepts_generator(self):
         m = TwoLayer()
         opt = optim.SGD(m.parameters(), lr=0.1)
-        assert len(opt.params) == 4
+        assert len(opt.param_groups[0]["params"]) == 4
         x = Tensor(RNG.standard_normal((5, 3)))
         before = [p.data.copy() for p in m.parameters()]
         m(x).sum().backward()
@@ -422,9 +422,9 @@ class TestSGD:
     def test_accepts_tuple_and_named_generator(self):
         m = TwoLayer()
         opt = optim.Adam((p for _, p in m.named_parameters()), lr=0.01)
-        assert len(opt.params) == 4
+        assert len(opt.param_groups[0]["params"]) == 4
         opt2 = optim.SGD(tuple(m.parameters()), lr=0.01)
-        assert len(opt2.params) == 4
+        assert len(opt2.param_groups[0]["params"]) == 4
 
     def test_training_reduces_loss(self):
         X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
@@ -548,7 +548,7 @@ class TestAdam:
     def test_zero_grad_and_generator(self):
         m = TwoLayer()
         opt = optim.Adam(m.parameters())
-        assert opt.lr == 1e-3
+        assert opt.param_groups[0]["lr"] == 1e-3
         m(Tensor(RNG.standard_normal((2, 3)))).sum().backward()
         opt.zero_grad()
         assert all(p.grad is None for p in m.parameters())

@@ -1,0 +1,74 @@
+"""Adadelta: Adagrad's steps with running averages instead of sums, and no learning rate to
+tune (``lr`` only scales the result)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .optimizer import Optimizer, ParamsT, _bump, _check_range, _evaluate, _grad, _no_differentiable
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, 2012), PyTorch's ``torch.optim.Adadelta``.
+
+    For each parameter with a gradient ``g``::
+
+        g = g + weight_decay * p
+        v = rho * v + (1 - rho) * g * g
+        delta = sqrt(u + eps) / sqrt(v + eps) * g
+        u = rho * u + (1 - rho) * delta * delta
+        p = p - lr * delta
+
+    Args: ``lr`` (default 1.0), ``rho`` (0.9), ``eps`` (1e-6), ``weight_decay`` (0),
+    ``maximize``; ``foreach``, ``capturable`` accepted; ``differentiable`` only False.
+    State per parameter: ``step``, ``square_avg`` (v), ``acc_delta`` (u).
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach: bool | None = None, *,
+                 capturable: bool = False, maximize: bool = False,
+                 differentiable: bool = False) -> None:
+        _no_differentiable("Adadelta", differentiable)
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
+                    "maximize": maximize, "capturable": capturable, "foreach": foreach,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: Mapping[str, Any]) -> None:
+        _check_range("Adadelta", "learning rate", "lr", group["lr"])
+        _check_range("Adadelta", "rho value", "rho", group["rho"], 0.0, 1.0, high_open=False)
+        _check_range("Adadelta", "epsilon value", "eps", group["eps"])
+        _check_range("Adadelta", "weight_decay value", "weight_decay", group["weight_decay"])
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One Adadelta step on every parameter that has a gradient."""
+        loss = None if closure is None else _evaluate(closure)
+        for group in self.param_groups:
+            lr, rho, eps = group["lr"], group["rho"], group["eps"]
+            weight_decay = group["weight_decay"]
+            for p in group["params"]:
+                g = _grad(p, group["maximize"])
+                if g is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0.0
+                    state["square_avg"] = np.zeros_like(p.data)
+                    state["acc_delta"] = np.zeros_like(p.data)
+                state["step"] += 1
+                if weight_decay:
+                    g = g + weight_decay * p.data
+                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+                square_avg *= rho
+                square_avg += (1 - rho) * g * g
+                delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
+                acc_delta *= rho
+                acc_delta += (1 - rho) * delta * delta
+                p.data += -lr * delta
+                _bump(p)
+        return loss

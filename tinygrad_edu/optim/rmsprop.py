@@ -1,0 +1,102 @@
+"""RMSprop: each coordinate's step divided by a running root-mean-square of its gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _bump,
+    _check_range,
+    _evaluate,
+    _grad,
+    _lerp_,
+    _no_differentiable,
+)
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton's lecture 6e), PyTorch's ``torch.optim.RMSprop``.
+
+    For each parameter with a gradient ``g``::
+
+        g = g + weight_decay * p
+        v = alpha * v + (1 - alpha) * g * g
+        avg = sqrt(v - gbar * gbar) + eps, with gbar = alpha * gbar + (1 - alpha) * g
+                                             (centered: the variance instead of the mean square)
+        avg = sqrt(v) + eps                  (otherwise)
+        buf = momentum * buf + g / avg;  p = p - lr * buf      (momentum > 0)
+        p = p - lr * g / avg                                    (otherwise)
+
+    Args: ``lr`` (default 1e-2), ``alpha`` (0.99), ``eps`` (1e-8), ``weight_decay`` (0),
+    ``momentum`` (0), ``centered`` (False), ``maximize``; ``capturable``, ``foreach``
+    accepted; ``differentiable`` only False.
+    State per parameter: ``step``, ``square_avg`` (and ``momentum_buffer``, ``grad_avg``).
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0,
+                 centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
+        _no_differentiable("RMSprop", differentiable)
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                    "centered": centered, "weight_decay": weight_decay,
+                    "capturable": capturable, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def _check_group(self, group: Mapping[str, Any]) -> None:
+        _check_range("RMSprop", "learning rate", "lr", group["lr"])
+        _check_range("RMSprop", "epsilon value", "eps", group["eps"])
+        _check_range("RMSprop", "momentum value", "momentum", group["momentum"])
+        _check_range("RMSprop", "weight_decay value", "weight_decay", group["weight_decay"])
+        _check_range("RMSprop", "alpha value", "alpha", group["alpha"])
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One RMSprop step on every parameter that has a gradient."""
+        loss = None if closure is None else _evaluate(closure)
+        for group in self.param_groups:
+            lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
+            weight_decay, momentum = group["weight_decay"], group["momentum"]
+            centered = group["centered"]
+            for p in group["params"]:
+                g = _grad(p, group["maximize"])
+                if g is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0.0
+                    state["square_avg"] = np.zeros_like(p.data)
+                    if momentum > 0:
+                        state["momentum_buffer"] = np.zeros_like(p.data)
+                    if centered:
+                        state["grad_avg"] = np.zeros_like(p.data)
+                state["step"] += 1
+                if weight_decay:
+                    g = g + weight_decay * p.data
+                square_avg = state["square_avg"]
+                square_avg *= alpha
+                square_avg += (1 - alpha) * g * g
+                if centered:
+                    grad_avg = state["grad_avg"]
+                    _lerp_(grad_avg, g, 1 - alpha)
+                    avg = np.sqrt(square_avg - grad_avg * grad_avg)
+                else:
+                    avg = np.sqrt(square_avg)
+                avg += eps
+                if momentum > 0:
+                    buf = state["momentum_buffer"]
+                    buf *= momentum
+                    buf += g / avg
+                    p.data += -lr * buf
+                else:
+                    p.data += -lr * (g / avg)
+                _bump(p)
+        return loss
