@@ -1,0 +1,85 @@
+"""``nn``: PyTorch's ``torch.nn`` for tinygrad_edu: ``Module``, layers, activations, losses.
+
+Everything here is built from tensor operations, so autograd differentiates it. The
+submodules, each importing only the engine and the ones above it:
+
+- ``module``: ``Module`` (the base class) and ``Parameter``;
+- ``containers``: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList``,
+  ``ParameterDict``;
+- ``linear``: ``Identity``, ``Linear``, ``Bilinear``; ``flatten``: ``Flatten``, ``Unflatten``;
+- ``activation``: ``ReLU``, ``GELU``, ``Softmax``, ...; ``loss``: ``MSELoss``,
+  ``CrossEntropyLoss``, ...;
+- ``functional`` (``import tinygrad_edu.nn.functional as F``): the same as functions;
+- ``init``: ``nn.init.xavier_uniform_`` and PyTorch's other initialisers.
+
+The one layout difference from PyTorch: ``Linear.weight`` is ``(in_features, out_features)``
+(see ``Linear``). A name of ``torch.nn`` that tinygrad_edu lacks raises an ``AttributeError``
+saying so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import functional, init
+from .activation import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+    Tanh,
+    Tanhshrink,
+    Threshold,
+)
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .flatten import Flatten, Unflatten
+from .linear import Bilinear, Identity, Linear
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MarginRankingLoss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+from .module import Module, Parameter
+
+__all__ = [
+    "functional", "init",
+    "Module", "Parameter",
+    "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
+    "Identity", "Linear", "Bilinear", "Flatten", "Unflatten",
+    "Sigmoid", "Tanh", "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU",
+    "Mish", "Softplus", "Softsign", "Tanhshrink", "Hardtanh", "Hardswish", "Hardsigmoid",
+    "LogSigmoid", "Threshold", "Softmax", "LogSoftmax", "Softmin",
+    "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
+    "NLLLoss", "CrossEntropyLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: a name of torch.nn that tinygrad_edu lacks (Conv2d, LSTM, ...) gets an error
+    # that says so, instead of Python's bare "has no attribute".
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    raise AttributeError(f"tinygrad_edu does not implement torch.nn.{name} yet")
