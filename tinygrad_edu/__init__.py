@@ -1,11 +1,27 @@
-"""tinygrad_edu: a small autograd engine on NumPy that learners can read, use and trust."""
+"""tinygrad_edu: a small autograd engine on NumPy that learners can read, use and trust.
 
-from . import nn, optim
+``import tinygrad_edu as torch`` also gives PyTorch's namespace (``torch.tensor``,
+``torch.zeros``, ``torch.cat``, ``torch.float32`` ...; see ``torch_api.py``). A name of
+PyTorch's that is missing raises ``AttributeError: tinygrad_edu does not implement torch.X
+yet``.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from . import autograd, nn, optim, random
 from .autograd import grad
 from .draw import draw_graph
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck, numerical_grad
 from .serialization import load, save
 from .tensor import Function, Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .torch_api import *  # noqa: F403 (the torch namespace; its __all__ lists it)
+from .torch_api import __all__ as _torch_names
+from .torch_api import bool_, float32, int32
+
+# PyTorch's dtype names that are also Python builtins; defined last so nothing above sees them.
+float = float32  # noqa: A001 (PyTorch's float is 32-bit)
+int = int32  # noqa: A001
+bool = bool_  # noqa: A001
 
 __version__ = "0.1.0"
 
@@ -26,4 +42,29 @@ __all__ = [
     "load",
     "nn",
     "optim",
+    "autograd",
+    "random",
+    "float",
+    "int",
+    "bool",
 ]
+__all__ += [n for n in _torch_names if n not in __all__]
+
+# Submodules loaded on first use (``torch.utils.data``).
+_LAZY_MODULES = ("utils",)
+
+if not TYPE_CHECKING:  # (for mypy every attribute of the package is a known one)
+
+    def __getattr__(name: str) -> Any:
+        """A missing name says it is a PyTorch name not implemented yet (hasattr is False)."""
+        import importlib
+
+        if name in _LAZY_MODULES:
+            try:
+                return importlib.import_module(f".{name}", __name__)
+            except ModuleNotFoundError as err:
+                if err.name != f"{__name__}.{name}":
+                    raise
+        if name.startswith("__"):
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise AttributeError(f"tinygrad_edu does not implement torch.{name} yet")

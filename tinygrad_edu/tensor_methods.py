@@ -129,8 +129,8 @@ def as_dtype(dtype: Any, op: str) -> np.dtype:
 
 def is_dtype_like(x: Any) -> _bool:
     """True for things that name a dtype: ``np.dtype``s, NumPy scalar types, ``float``..."""
-    return isinstance(x, np.dtype) or x in (builtins.float, builtins.int, builtins.bool) or (
-        isinstance(x, type) and issubclass(x, np.generic))
+    return isinstance(x, np.dtype) or x is builtins.float or x is builtins.int or \
+        x is builtins.bool or (isinstance(x, type) and issubclass(x, np.generic))
 
 
 def _pick(op: str, name: str, value: Any, np_name: str, np_value: Any) -> Any:
@@ -603,6 +603,8 @@ class TensorMethods:
                                 ("ddof", ddof)) if v is not None]
         if len(given) > 1:
             raise TypeError(f"{op}: got {' and '.join(n + '=' for n in given)}; give one of them")
+        dims = _dims(op, self, dim, axis)
+        keep = _keep(op, keepdim, keepdims)
         if axis is not None and not given:
             # NumPy's var(axis=...) divides by n, PyTorch's by n - 1: neither can be assumed.
             raise TypeError(
@@ -612,8 +614,6 @@ class TensorMethods:
         c = 1.0 if not given else (
             (1.0 if unbiased else 0.0) if unbiased is not None
             else _float(correction if correction is not None else ddof))
-        dims = _dims(op, self, dim, axis)
-        keep = _keep(op, keepdim, keepdims)
         from . import ops
 
         n = math.prod(self.shape[d] for d in dims)
@@ -692,7 +692,8 @@ class TensorMethods:
             shift = np.max(self.data, axis=dims, keepdims=True)
             shift = np.where(np.isinf(shift), 0.0, shift).astype(self.data.dtype, copy=False)
         c = self._wrap(shift)
-        out = ops.Sum.apply((self - c).exp(), axis=dims, keepdims=True).log() + c
+        with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf row, as PyTorch
+            out = ops.Sum.apply((self - c).exp(), axis=dims, keepdims=True).log() + c
         return out if keep else out.reshape(tuple(n for i, n in enumerate(out.shape)
                                                   if i not in dims))
 
