@@ -1076,5 +1076,5 @@ def test_comparisons_of_a_0d_tensor_are_arrays_too() -> None:
     t = Tensor(2.0)
     reflected = 3 > t  # noqa: SIM300 (the reflected comparison is what is tested)
     for result in (t < 3, t <= 2, t > 1, t >= 5, t == 2, t != 2, reflected, Tensor(1.0) < t):
-        assert type(result) is np.ndarray and result.dtype == bool and result.shape == ()
+        assert isinstance(result, np.ndarray) and result.dtype == bool and result.shape == ()
     assert bool(t < 3) and not bool(t >= 5)

@@ -703,9 +703,21 @@ def test_comparisons_return_plain_bool_arrays(op: str, other: str) -> None:
     x = Tensor(a, requires_grad=True)
     o = OTHERS[other]()
     result = CMP[op](x, o)
-    assert type(result) is np.ndarray, type(result)
+    # An np.ndarray (BoolArray, a subclass that adds PyTorch's .float()/.long()), not a Tensor.
+    assert isinstance(result, np.ndarray) and not isinstance(result, Tensor), type(result)
     assert result.dtype == np.bool_
     np.testing.assert_array_equal(result, CMP[op](a, o.data if isinstance(o, Tensor) else o))
+
+
+def test_comparison_masks_convert_as_pytorch_does() -> None:
+    pred = Tensor([0, 2, 1, 1], dtype=np.int64)
+    y = Tensor([0, 1, 1, 1], dtype=np.int64)
+    hits = pred == y
+    accuracy = hits.float().mean()
+    assert isinstance(accuracy, Tensor) and accuracy.item() == 0.75
+    assert hits.sum().item() == 3 and hits.long().dtype == np.int64
+    assert hits.sum(dim=0) == 3 and not hits.all() and hits.any(dim=0)
+    np.testing.assert_array_equal(np.where(hits, 1, 0), [1, 0, 1, 1])
 
 
 @pytest.mark.parametrize("op", list(CMP), ids=list(CMP))
@@ -713,7 +725,7 @@ def test_reflected_comparisons_with_arrays(op: str) -> None:
     a = np.array([1.0, 2.0, 3.0])
     b = np.array([2.0, 2.0, 2.0])
     result = CMP[op](b, Tensor(a))
-    assert type(result) is np.ndarray and result.dtype == np.bool_
+    assert isinstance(result, np.ndarray) and result.dtype == np.bool_
     np.testing.assert_array_equal(result, CMP[op](b, a))
 
 

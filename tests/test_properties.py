@@ -296,7 +296,7 @@ OPS: dict[str, OpSpec] = {
                   _max_params),
     # shapes
     "reshape": OpSpec(1, lambda x, shape: x.reshape(shape), draw_params=_reshape_params),
-    "transpose": OpSpec(1, lambda x, axes: x.transpose(*axes),
+    "transpose": OpSpec(1, lambda x, axes: x.transpose(axes),
                         lambda x, axes: x.permute(*axes), _transpose_params),
     "T": OpSpec(1, lambda x: x.T, lambda x: x.permute(tuple(reversed(range(x.ndim))))),
     "swapaxes": OpSpec(1, lambda x, a, b: x.swapaxes(a, b), draw_params=_swapaxes_params),

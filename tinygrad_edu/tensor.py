@@ -16,12 +16,15 @@ import functools
 import math
 import operator
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
 
+from .inplace import InplaceMethods
+from .mask import as_mask
 from .tensor_methods import TensorMethods
 
 __all__ = [
@@ -123,6 +126,59 @@ class enable_grad(set_grad_enabled):
         self.mode = True  # (set directly: a training loop enters this on every step)
 
 
+# --------------------------------------------------------------------------- version counter
+# PyTorch's version counter, kept per array memory: a change in place (an in-place method, an
+# optimizer step, ``t[i] = v``) is logged against the array that owns the memory, so a tensor,
+# its ``detach()`` and its views share it. Each change is an "epoch". An op that saves values
+# for backward notes the epoch; its backward checks the log only when some change happened
+# since, so a training step without in-place changes pays one comparison per saving op.
+
+
+class _VersionLog:
+    epoch = 0
+    # id(owner array) -> [weak reference to it, epoch of its last change, number of changes]
+    changed: dict[int, list[Any]] = {}
+    pruned_at = 64
+
+
+def _owner(arr: np.ndarray) -> np.ndarray:
+    """The array that owns ``arr``'s memory (``arr`` itself unless it is a view)."""
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def bump_version(arr: np.ndarray) -> None:
+    """Log an in-place change of ``arr``'s memory (see the version counter above)."""
+    log = _VersionLog
+    log.epoch += 1
+    owner = _owner(arr)
+    entry = log.changed.get(id(owner))
+    if entry is not None and entry[0]() is owner:
+        entry[1] = log.epoch
+        entry[2] += 1
+        return
+    log.changed[id(owner)] = [weakref.ref(owner), log.epoch, 1]
+    if len(log.changed) > log.pruned_at:  # forget arrays that no longer exist
+        log.changed = {k: e for k, e in log.changed.items() if e[0]() is not None}
+        log.pruned_at = 2 * len(log.changed) + 64
+
+
+def version_of(arr: np.ndarray) -> int:
+    """How many in-place changes ``arr``'s memory has had (PyTorch's ``_version``)."""
+    owner = _owner(arr)
+    entry = _VersionLog.changed.get(id(owner))
+    return entry[2] if entry is not None and entry[0]() is owner else 0
+
+
+def _changed_since(arr: Any, epoch: int) -> bool:
+    if not isinstance(arr, np.ndarray):
+        return False
+    owner = _owner(arr)
+    entry = _VersionLog.changed.get(id(owner))
+    return entry is not None and entry[0]() is owner and entry[1] > epoch
+
+
 # --------------------------------------------------------------------------- Function
 
 
@@ -135,7 +191,7 @@ class Context:
     """
 
     __slots__ = ("fn", "parents", "needs_input_grad", "saved", "graph_output", "args", "kwargs",
-                 "__dict__")
+                 "epoch", "__dict__")
 
     def __init__(self, fn: type[Function], parents: tuple[Tensor | None, ...] = (),
                  needs_input_grad: tuple[bool, ...] = (), args: tuple[Any, ...] = (),
@@ -151,6 +207,9 @@ class Context:
         # The call itself, so a checker can run this op alone again (gradcheck per_node).
         self.args = args
         self.kwargs = kwargs if kwargs else _NO_KWARGS
+        # The version counter's epoch when values were saved (apply leaves it to
+        # save_for_backward: only a context that saves something reads it).
+        self.epoch = _VersionLog.epoch
 
     # No __getattr__ (for a message naming the op when an attribute was never set): defining
     # one turns off CPython's fast path for every attribute read on a context, which cost 5%
@@ -172,6 +231,7 @@ class Context:
         constant.
         """
         self.saved = values
+        self.epoch = _VersionLog.epoch
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -184,10 +244,32 @@ class Context:
                 "Call backward(retain_graph=True) the first time if you need to go through "
                 "the graph again."
             )
+        if saved and self.epoch != _VersionLog.epoch:
+            self._check_versions(saved)
         out = self.graph_output
         if out is None:
             return saved
         return tuple(self._as_graph_tensor(v, out) for v in saved)
+
+    def _check_versions(self, saved: tuple[Any, ...]) -> None:
+        """Raise if a value saved for backward was changed in place after it was saved."""
+        for v in saved:
+            if _changed_since(v, self.epoch):
+                what = "a value"
+                for i, p in enumerate(self.parents):
+                    if p is not None and _owner(p.data) is _owner(v):
+                        label = f" {p.name!r}" if p.name else ""
+                        what = f"its input {i}{label} (shape {p.shape}, dtype {p.dtype})"
+                        break
+                else:
+                    what = f"a value of shape {v.shape} (its output or an input)"
+                op = self.fn.__name__.lower()
+                raise RuntimeError(
+                    f"{op}: one of the values needed for its gradient has been modified by an "
+                    f"in-place operation: {what} was changed (now at version "
+                    f"{version_of(v)}) after {op} saved it for backward. Change a copy "
+                    "(.clone()) instead, or make the in-place change after backward()."
+                )
 
     def _as_graph_tensor(self, value: Any, out: Tensor) -> Any:
         if not isinstance(value, np.ndarray):
@@ -537,7 +619,7 @@ def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
 # --------------------------------------------------------------------------- Tensor
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, InplaceMethods):
     """An n-dimensional array of floats that records the operations made on it.
 
     Examples:
@@ -550,9 +632,10 @@ class Tensor(TensorMethods):
 
     __slots__ = ("data", "_grad", "_requires_grad", "_ctx", "name", "__weakref__")
 
-    # NumPy hands binary operators with a Tensor on the right back to the Tensor
-    # (``array * t`` calls ``t.__rmul__``) instead of treating it as an array of objects.
-    __array_ufunc__ = None
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, out: Any = None,
+                        **kwargs: Any) -> Any:
+        """What NumPy does with a tensor operand (see ``_numpy_ufunc``)."""
+        return _numpy_ufunc(ufunc, method, inputs, out, kwargs)
 
     data: np.ndarray
     # What ``.grad`` reads: None, a Tensor, or (left there by backward) a bare gradient array,
@@ -633,6 +716,16 @@ class Tensor(TensorMethods):
         if flag:
             _check_requires_grad(self.data.dtype)
         self._requires_grad = bool(flag)
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (PyTorch's ``_version``)."""
+        return version_of(self.data)
+
+    def _bump_version(self) -> None:
+        """Log an in-place change of ``.data`` made outside the tensor's methods (an optimizer
+        step), so a backward that saved the old values raises."""
+        bump_version(self.data)
 
     def requires_grad_(self, flag: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
@@ -881,6 +974,7 @@ class Tensor(TensorMethods):
                 ufunc(self.data, value, out=self.data, casting="same_kind")
             except ValueError as e:
                 raise ValueError(f"{op}: {e} (tensor shape {self.shape})") from None
+            bump_version(self.data)
             return self
         if self._ctx is None and self._requires_grad:
             raise RuntimeError(
@@ -901,37 +995,32 @@ class Tensor(TensorMethods):
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(other, "div_", np.true_divide, self.__truediv__)
 
-    # Comparisons are not differentiable: they return plain boolean arrays (a 0-d array for a
-    # 0-d tensor, where NumPy alone would give a np.bool_ scalar).
+    # Comparisons are not differentiable: they return boolean arrays (a 0-d array for a 0-d
+    # tensor, where NumPy alone would give a np.bool_ scalar), as BoolArray: an np.ndarray that
+    # also has PyTorch's conversions, for ``(pred == y).float().mean()``.
     def _cmp_value(self, other: Any) -> Any:
         return other.data if isinstance(other, Tensor) else other
 
     def __lt__(self, other: Any) -> np.ndarray:
-        return np.asarray(self.data < self._cmp_value(other))
+        return as_mask(self.data < self._cmp_value(other))
 
     def __le__(self, other: Any) -> np.ndarray:
-        return np.asarray(self.data <= self._cmp_value(other))
+        return as_mask(self.data <= self._cmp_value(other))
 
     def __gt__(self, other: Any) -> np.ndarray:
-        return np.asarray(self.data > self._cmp_value(other))
+        return as_mask(self.data > self._cmp_value(other))
 
     def __ge__(self, other: Any) -> np.ndarray:
-        return np.asarray(self.data >= self._cmp_value(other))
+        return as_mask(self.data >= self._cmp_value(other))
 
     def __eq__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.asarray(self.data == self._cmp_value(other))
+        return as_mask(self.data == self._cmp_value(other))
 
     def __ne__(self, other: Any) -> np.ndarray:  # type: ignore[override]
-        return np.asarray(self.data != self._cmp_value(other))
+        return as_mask(self.data != self._cmp_value(other))
 
     def __getitem__(self, index: Any) -> Tensor:
         return _ops.GetItem.apply(self, index=_ops.normalize_index(index))
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        raise TypeError(
-            "Tensor does not support item assignment (it would rewrite the graph); "
-            "build a new tensor, or write to t.data[...] to change values outside the graph"
-        )
 
     # ----------------------------------------------------------------- methods
 
@@ -1106,6 +1195,51 @@ class Tensor(TensorMethods):
         from .draw import draw_graph
 
         return draw_graph(self, **options)
+
+
+# --------------------------------------------------------------------------- NumPy meets a tensor
+# ``array + t`` and ``np.exp(t)`` become the tensor's own operations, so the graph is kept;
+# ``p.data -= lr * p.grad`` (the update idiom of PyTorch code, where ``.data`` is an array here)
+# computes on the arrays and writes into the one given as ``out``.
+
+_UFUNC_OPS: dict[Any, Callable[..., Any]] = {
+    np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
+    np.true_divide: operator.truediv, np.power: operator.pow, np.matmul: operator.matmul,
+    np.negative: operator.neg, np.positive: operator.pos,
+    np.exp: lambda x: x.exp(), np.log: lambda x: x.log(), np.sqrt: lambda x: x.sqrt(),
+    np.absolute: lambda x: x.abs(), np.tanh: lambda x: x.tanh(), np.sin: lambda x: x.sin(),
+    np.cos: lambda x: x.cos(), np.square: lambda x: x * x,
+    np.maximum: lambda a, b: a.maximum(b), np.minimum: lambda a, b: a.minimum(b),
+}
+_COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
+
+
+def _numpy_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], out: Any,
+                 kwargs: dict[str, Any]) -> Any:
+    arrays = tuple(x.data if isinstance(x, Tensor) else x for x in inputs)
+    if out is not None:  # an update in place of the array given as out
+        outs = tuple(x.data if isinstance(x, Tensor) else x for x in out)
+        getattr(ufunc, method)(*arrays, out=outs, **kwargs)
+        for o, target in zip(out, outs, strict=True):
+            if isinstance(o, Tensor):
+                bump_version(target)
+        return out[0] if len(out) == 1 else out
+    if method == "__call__" and not kwargs:
+        if ufunc in _COMPARISONS:
+            return as_mask(ufunc(*arrays))
+        op = _UFUNC_OPS.get(ufunc)
+        if op is not None:
+            return op(*(x if isinstance(x, Tensor) else _operand(x) for x in inputs))
+    if _grad_mode.enabled and any(isinstance(x, Tensor) and x._requires_grad for x in inputs):
+        raise TypeError(
+            f"numpy.{ufunc.__name__}{'' if method == '__call__' else '.' + method} on a tensor "
+            "that requires grad would lose its graph: use the tensor's own methods (or "
+            "tinygrad_edu's functions), or pass t.detach().numpy()"
+        )
+    result = getattr(ufunc, method)(*arrays, **kwargs)
+    if isinstance(result, np.ndarray | np.generic) and np.asarray(result).dtype == np.bool_:
+        return as_mask(result)
+    return Tensor._wrap(np.asarray(result)) if isinstance(result, np.ndarray) else result
 
 
 # The op definitions and the backward pass use Tensor, so they are imported after it.
