@@ -86,8 +86,9 @@ def _format_param(name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     groups = len(optimizer.param_groups)
     if isinstance(value, list | tuple):
         if len(value) != groups:
-            raise ValueError(f"{name} must have the same length as optimizer.param_groups. "
-                             f"{name} has {len(value)} values, param_groups has {groups}.")
+            raise ValueError(f"OneCycleLR: {name} must have the same length as "
+                             f"optimizer.param_groups. {name} has {len(value)} values, "
+                             f"param_groups has {groups}.")
         return list(value)
     return [value] * groups
 
