@@ -290,8 +290,13 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * min(max(x + 3, 0), 6) / 6."""
-    return input * (input + 3.0).clamp(0.0, 6.0) / 6.0
+    """x * min(max(x + 3, 0), 6) / 6: 0 up to -3, x from 3, x * (x + 3) / 6 between.
+
+    As PyTorch's, its derivative is 0 at -3 and 1 at 3 (the outer pieces' slopes).
+    """
+    x = input.data
+    middle = _where(x > -3.0, input * (input + 3.0) / 6.0, 0.0)
+    return _where(x >= 3.0, input, middle)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:

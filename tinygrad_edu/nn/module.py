@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from ..tensor import Tensor, no_grad
+from ..tensor_methods import check_device, is_dtype_like
 
 __all__ = ["Module", "Parameter"]
 
@@ -94,16 +95,11 @@ class RemovableHandle:
 
 
 def _check_device(device: Any, where: str) -> None:
-    """Accept the CPU (``"cpu"``, ``"cpu:0"``, a device object of type cpu); refuse others."""
-    if device is None:
-        return
-    kind = getattr(device, "type", device)
-    if isinstance(kind, str) and kind.split(":")[0] == "cpu":
-        return
-    raise RuntimeError(
-        f"{where}: device {device!r} is not available: tinygrad_edu computes on the CPU with "
-        "NumPy (use device='cpu', or leave the device out)"
-    )
+    """Accept the CPU (``"cpu"``, ``"cpu:0"``, ``device("cpu")``, None); refuse others."""
+    try:
+        check_device(device)
+    except RuntimeError as e:
+        raise RuntimeError(f"{where}: {e}") from None
 
 
 def _float_dtype(dtype: Any, where: str) -> np.dtype:
@@ -515,13 +511,12 @@ class Module:
         for a in args:
             if isinstance(a, Tensor):
                 dtype = a.dtype
-            elif isinstance(a, str | int):  # "cpu", "cuda:0", a CUDA device index
+            elif is_dtype_like(a):
+                dtype = a
+            elif isinstance(a, int) and not isinstance(a, bool):  # PyTorch: a CUDA index
+                device = f"cuda:{a}"
+            else:  # "cpu", "cuda", device("cpu")
                 device = a
-            else:
-                try:
-                    dtype = np.dtype(a)
-                except TypeError:  # a device object (torch.device("cpu"))
-                    device = a
         _check_device(device, "to")
         if dtype is None:
             return self
@@ -566,13 +561,13 @@ class Module:
         parameters; a shared parameter or module comes once. ``keep_vars=True`` gives the
         tensors themselves instead of copies.
         """
-        return OrderedDict((k, t if keep_vars else t.data.copy())
-                           for k, t in self._state_tensors(prefix).items())
+        return OrderedDict((prefix + k, t if keep_vars else t.data.copy())
+                           for k, t in self._state_tensors().items())
 
-    def _state_tensors(self, prefix: str = "") -> dict[str, Tensor]:
+    def _state_tensors(self) -> dict[str, Tensor]:
         tensors: dict[str, Tensor] = OrderedDict()
         seen: set[int] = set()
-        for mod_name, m in self.named_modules(prefix=prefix):
+        for mod_name, m in self.named_modules():
             dot = f"{mod_name}." if mod_name else ""
             for name, p in m._parameters.items():
                 if p is not None and id(p) not in seen:
