@@ -77,8 +77,9 @@ class TensorDataset(Dataset[tuple[Any, ...]]):
 class Subset(Dataset[T_co]):
     """The samples of ``dataset`` at ``indices``, in that order."""
 
-    def __init__(self, dataset: Dataset[T_co], indices: Sequence[int]) -> None:
-        self.dataset = dataset
+    def __init__(self, dataset: Dataset[T_co] | Sequence[T_co] | Any,
+                 indices: Sequence[int]) -> None:
+        self.dataset: Any = dataset
         self.indices = indices
 
     def __getitem__(self, idx: Any) -> Any:
@@ -141,7 +142,7 @@ def _split_lengths(n: int, fractions: Sequence[float]) -> list[int]:
 
 
 def random_split(
-    dataset: Dataset[T_co],
+    dataset: Dataset[T_co] | Sequence[T_co],
     lengths: Sequence[int | float],
     generator: _random.Generator | None = None,
 ) -> list[Subset[T_co]]:
@@ -152,7 +153,7 @@ def random_split(
     split is PyTorch's: one ``randperm(len(dataset), generator)`` cut into consecutive pieces.
     ``generator=None`` uses the default generator, as PyTorch's default argument does.
     """
-    n = len(dataset)  # type: ignore[arg-type]
+    n = len(dataset)  # type: ignore[arg-type]  # a Dataset has no __len__ of its own
     total = sum(lengths)
     if math.isclose(total, 1) and total <= 1:
         lengths = _split_lengths(n, lengths)
