@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _bump, _check_range, _evaluate, _grad, _no_differentiable
+from .optimizer import Optimizer, ParamsT, _check_range, _evaluate, _grad, _no_differentiable
 
 __all__ = ["Adadelta"]
 
@@ -70,5 +70,5 @@ class Adadelta(Optimizer):
                 acc_delta *= rho
                 acc_delta += (1 - rho) * delta * delta
                 p.data += -lr * delta
-                _bump(p)
+                p._bump_version()
         return loss

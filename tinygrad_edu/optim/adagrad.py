@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _bump, _check_range, _evaluate, _grad, _no_differentiable
+from .optimizer import Optimizer, ParamsT, _check_range, _evaluate, _grad, _no_differentiable
 
 __all__ = ["Adagrad"]
 
@@ -76,5 +76,5 @@ class Adagrad(Optimizer):
                 state["sum"] += g * g
                 std = np.sqrt(state["sum"]) + eps
                 p.data += -clr * (g / std)
-                _bump(p)
+                p._bump_version()
         return loss

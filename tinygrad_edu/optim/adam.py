@@ -17,7 +17,6 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _bump,
     _check_range,
     _evaluate,
     _grad,
@@ -122,7 +121,7 @@ class Adam(Optimizer):
                 else:
                     denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
                 p.data += -step_size * (exp_avg / denom)
-                _bump(p)
+                p._bump_version()
         return loss
 
 
@@ -205,7 +204,7 @@ class Adamax(Optimizer):
                 np.maximum(exp_inf, np.abs(g) + eps, out=exp_inf)
                 clr = lr / (1 - beta1 ** state["step"])
                 p.data += -clr * (exp_avg / exp_inf)
-                _bump(p)
+                p._bump_version()
         return loss
 
 
@@ -290,5 +289,5 @@ class NAdam(Optimizer):
                 denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + eps
                 p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
                 p.data += (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
-                _bump(p)
+                p._bump_version()
         return loss

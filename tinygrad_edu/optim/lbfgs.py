@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, ParamsT, _bump, _check_range, _evaluate
+from .optimizer import Optimizer, ParamsT, _check_range, _evaluate
 
 __all__ = ["LBFGS"]
 
@@ -202,13 +202,13 @@ class LBFGS(Optimizer):
         for p in self._params:
             n = p.data.size
             p.data += t * d[offset:offset + n].reshape(p.data.shape)
-            _bump(p)
+            p._bump_version()
             offset += n
 
     def _set_params(self, values: list[np.ndarray]) -> None:
         for p, v in zip(self._params, values, strict=True):
             p.data[...] = v
-            _bump(p)
+            p._bump_version()
 
     def _evaluate_at(self, closure: Callable[[], Any], x: list[np.ndarray], t: float,
                      d: np.ndarray) -> tuple[float, np.ndarray]:

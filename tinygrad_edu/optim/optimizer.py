@@ -40,14 +40,6 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def _bump(p: Tensor) -> None:
-    """Tell ``p`` that its data changed in place, so a backward through a graph that saved the
-    old values raises (PyTorch's optimizer steps bump the version counter too)."""
-    bump = getattr(p, "_bump_version", None)
-    if bump is not None:
-        bump()
-
-
 def _evaluate(closure: Callable[[], Any] | None) -> Any:
     """``closure()`` with the graph recorded (even inside ``no_grad``), or None without one."""
     if closure is None:

@@ -10,7 +10,6 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _bump,
     _check_range,
     _evaluate,
     _grad,
@@ -98,5 +97,5 @@ class RMSprop(Optimizer):
                     p.data += -lr * buf
                 else:
                     p.data += -lr * (g / avg)
-                _bump(p)
+                p._bump_version()
         return loss

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _bump, _check_range, _evaluate, _no_differentiable
+from .optimizer import Optimizer, ParamsT, _check_range, _evaluate, _no_differentiable
 
 __all__ = ["SGD"]
 
@@ -95,7 +95,7 @@ class SGD(Optimizer):
                     grad = p.grad
                     if grad is not None:
                         _sub_scaled(p.data, lr, grad.data)
-                        _bump(p)
+                        p._bump_version()
                 continue
             dampening = group["dampening"]
             nesterov = group["nesterov"]
@@ -119,5 +119,5 @@ class SGD(Optimizer):
                             buf += g
                     g = g + momentum * buf if nesterov else buf
                 _sub_scaled(p.data, lr, g)
-                _bump(p)
+                p._bump_version()
         return loss
