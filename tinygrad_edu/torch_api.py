@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 
 from . import random as _random
-from .random import Generator, default_generator
+
+# _fma32/_fma64: a fused multiply-add (one rounding), as PyTorch's compiled kernels compute
+from .random import Generator, _fma32, _fma64, default_generator
 from .tensor import Size, Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor_methods import SortResult, TopKResult, as_dtype, check_device, device
 
@@ -336,25 +338,52 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
                            f"the sign of step={step}")
     if is_float:
         n = builtins.int(math.ceil((end - start) / step))
-        arr = (builtins.float(start) + np.arange(n, dtype=np.float64) * builtins.float(step))
-        return _leaf(arr.astype(d), requires_grad)
+        return _leaf(_arange_values(builtins.float(start), builtins.float(step), n, d),
+                     requires_grad)
     n = -((start - end) // step)  # ceil((end - start) / step), exactly, for ints
     return _leaf((start + np.arange(n, dtype=np.int64) * step).astype(d), requires_grad)
+
+
+def _arange_values(start: builtins.float, step: builtins.float, n: builtins.int, d: np.dtype
+                   ) -> np.ndarray:
+    """PyTorch's float ``arange`` values, bit for bit (its x86-64 AVX2 kernel, up to 32768
+    elements; past that PyTorch splits the work between threads).
+
+    The kernel works in float64 and fills blocks of two vectors (4 float64 or 8 float32 lanes):
+    each vector's first value is ``start + step * i`` and its lanes ``first + j * step``, each a
+    fused multiply-add (one rounding); the elements after the last whole block are
+    ``start + step * i``. For float32 the vector's first value is rounded to float32 first.
+    """
+    lanes = 8 if d == float32 else 4
+    i = np.arange(n, dtype=np.float64)
+    j = i % lanes
+    first = _fma64(i - j, step, start)
+    if d == float32:
+        first = first.astype(np.float32).astype(np.float64)
+    in_blocks = np.arange(n) < (n // (2 * lanes)) * 2 * lanes
+    values = np.where(in_blocks, _fma64(j, step, first), _fma64(i, step, start))
+    return np.asarray(values).astype(d)
 
 
 def _linspace_values(op: str, start: Any, end: Any, steps: builtins.int, d: np.dtype
                      ) -> np.ndarray:
     # PyTorch's kernel, so the values are its values: the first half counts up from start, the
-    # second half down from end, each as a multiple of one step (so the ends are exact).
+    # second half down from end, each as one fused multiply-add with the step (so both ends
+    # are exact), in the tensor's float precision (float64 for an integer dtype, whose ends
+    # are made integers first).
     if steps < 0:
         raise RuntimeError(f"{op}: number of steps must be non-negative, got {steps}")
-    work = d.type if d.kind == "f" else np.float64
-    a, b = work(_number(start)), work(_number(end))
+    is_int = d.kind != "f"
+    work = np.float64 if is_int else d.type
+    fma = _fma32 if work is np.float32 else _fma64
+    a, b = (work(builtins.int(_number(v))) if is_int else work(_number(v)) for v in (start, end))
     if steps == 1:
         return np.array([a], dtype=work)
-    step = (b - a) / work(builtins.max(steps - 1, 1))
-    idx = np.arange(steps).astype(work)
-    return np.where(idx < steps // 2, a + step * idx, b - step * (work(steps - 1) - idx))
+    step = (b - a) / work(steps - 1)
+    idx = np.arange(steps)
+    k = idx.astype(work)
+    values = np.where(idx < steps // 2, fma(k, step, a), fma(work(steps - 1) - k, -step, b))
+    return np.trunc(values) if is_int else values
 
 
 def linspace(start: Any, end: Any, steps: builtins.int, *, dtype: Any = None,
