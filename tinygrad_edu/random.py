@@ -798,6 +798,11 @@ def multinomial(
     ``probs / q`` with ``q`` exponential (one float64 uniform per category). With replacement
     and several samples: a float64 uniform per sample located in the normalised cumulative
     sum (accumulated in ``probs``' dtype). Returns int64 indices.
+
+    Difference: without replacement, when ``num_samples`` exceeds the number of non-zero
+    probabilities in a row, the zero-probability categories that fill the rest tie in
+    PyTorch's top-k, which orders ties as its C++ library's ``nth_element`` leaves them; here
+    they come in increasing index order. Every draw with a non-zero probability is PyTorch's.
     """
     probs = np.asarray(probs)
     if probs.ndim not in (1, 2):
@@ -829,7 +834,7 @@ def multinomial(
         keys = rows / q
         if num_samples == 1:
             out = np.argmax(keys, axis=1)[:, None]
-        else:  # top-k in decreasing order; ties (zero probabilities) go to the lower index
+        else:  # top-k in decreasing order; ties (zero probabilities) to the lower index
             out = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
         return out.astype(np.int64).reshape(probs.shape[:-1] + (num_samples,))
 
