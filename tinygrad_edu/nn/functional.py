@@ -133,8 +133,10 @@ def _target(op: str, input: Tensor, target: Any) -> Tensor:
     return t
 
 
-def _weighted(op: str, loss: Tensor, weight: Any, reduction: str) -> Tensor:
-    """PyTorch's per-element ``weight`` of the regression losses; ``mean`` divides by its sum."""
+def _weighted(op: str, loss: Tensor, weight: Any, reduction: str,
+              mean_over_weights: bool = True) -> Tensor:
+    """PyTorch's per-element ``weight`` of the regression losses: ``mean`` divides by the sum
+    of the weights (``mse_loss``, ``l1_loss``) or by the count (``huber_loss``), as PyTorch."""
     if weight is None:
         return _reduce(loss, reduction)
     w = weight if isinstance(weight, Tensor) else Tensor(weight, dtype=loss.dtype)
@@ -142,7 +144,7 @@ def _weighted(op: str, loss: Tensor, weight: Any, reduction: str) -> Tensor:
         raise ValueError(f"{op}: weight of shape {w.shape} and input of shape {loss.shape} "
                          "must have the same shape")
     out = loss * w
-    if reduction == "mean":
+    if reduction == "mean" and mean_over_weights:
         return out.sum() / w.sum()
     return _reduce(out, reduction)
 
@@ -508,7 +510,7 @@ def _huber(op: str, input: Tensor, target: Any, reduction: str, delta: float,
         raise ValueError(f"{op}: delta must be positive, got {delta}")
     z = (input - _target(op, input, target)).abs()
     loss = _where(z.data < delta, z * 0.5 * z, (z - 0.5 * delta) * delta)
-    return _weighted(op, loss, weight, reduction)
+    return _weighted(op, loss, weight, reduction, mean_over_weights=False)
 
 
 def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0,
@@ -527,8 +529,9 @@ def _clamped_log(x: Any) -> Any:
 
 
 # bce: L = -(y*log(p) + (1-y)*log(1-p)),
-#      dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p)
-# (logs floored at -100 and p*(1-p) at 1e-12, as in PyTorch, so p = 0 or 1 stays finite)
+#      dL/dp = (p - y) / (p*(1-p)),  dL/dy = log(1-p) - log(p) = -log(p/(1-p))
+# (as in PyTorch: the loss's logs are floored at -100 and p*(1-p) at 1e-12, so the loss and
+# dL/dp stay finite at p = 0 or 1; dL/dy is not floored, and is infinite there)
 class _BinaryCrossEntropy(Function):
     # A primitive because PyTorch clamps inside it: the floored logs and the floored
     # denominator of the gradient are not the gradient of any composition.
@@ -542,7 +545,12 @@ class _BinaryCrossEntropy(Function):
         p, y = ctx.saved_tensors
         need_p, need_y = ctx.needs_input_grad
         grad_p = grad * (p - y) / (p * (1.0 - p)).clip(1e-12, None) if need_p else None
-        grad_y = grad * (_clamped_log(1.0 - p) - _clamped_log(p)) if need_y else None
+        if need_y:
+            with np.errstate(divide="ignore"):
+                ratio = p / (1.0 - p)
+                grad_y = -grad * (ratio.log() if isinstance(ratio, Tensor) else np.log(ratio))
+        else:
+            grad_y = None
         return grad_p, grad_y
 
 
