@@ -635,11 +635,14 @@ def test_missing_optimizer_names_say_so():
         optim.Nonsense  # noqa: B018
 
 
-def test_repr_lists_the_groups():
-    opt = optim.SGD(make_params()[0], lr=0.1, momentum=0.9)
-    text = repr(opt)
-    assert text.startswith("SGD (\nParameter Group 0\n")
-    assert "    lr: 0.1\n" in text and "    momentum: 0.9\n" in text and text.endswith(")")
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "LBFGS"])
+def test_repr_is_torchs(name):
+    ours, theirs = make_params()
+    assert repr(getattr(optim, name)([{"params": ours[:1]}, {"params": ours[1:], "lr": 0.5}]
+                                     if name != "LBFGS" else ours, lr=0.1)) == \
+        repr(getattr(torch.optim, name)([{"params": theirs[:1]},
+                                         {"params": theirs[1:], "lr": 0.5}]
+                                        if name != "LBFGS" else theirs, lr=0.1))
 
 
 def test_no_warnings_in_a_plain_loop():

@@ -56,7 +56,9 @@ class Adam(Optimizer):
         amsgrad: use the largest ``v`` so far (Reddi et al., 2018).
         maximize: ascend the objective instead of descending it.
         decoupled_weight_decay: decay the weights directly, as ``AdamW`` does.
-        foreach, capturable, fused: PyTorch's choice of kernels; accepted, no change here.
+        foreach: PyTorch's choice of kernels; accepted, it does not change the maths.
+        capturable: accepted likewise (CUDA graphs in PyTorch).
+        fused: accepted likewise.
         differentiable: only False.
 
     State per parameter: ``step``, ``exp_avg``, ``exp_avg_sq`` (and ``max_exp_avg_sq``).

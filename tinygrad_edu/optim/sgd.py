@@ -58,7 +58,8 @@ class SGD(Optimizer):
         weight_decay: L2 penalty (default 0).
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0).
         maximize: ascend the objective instead of descending it.
-        foreach, fused: PyTorch's choice of kernels; accepted, they do not change the maths.
+        foreach: PyTorch's choice of kernels; accepted, it does not change the maths.
+        fused: accepted likewise.
         differentiable: only False (tinygrad_edu's steps are not differentiable).
     """
 
