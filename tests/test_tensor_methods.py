@@ -233,6 +233,13 @@ CASES = [
     ("topk_smallest", A234, lambda x: x.topk(2, dim=1, largest=False),
      lambda x: tuple(x.topk(2, dim=1, largest=False))[:1]),
     ("masked_select", A34, lambda x: x.masked_select(x > 0), None),
+    ("diagonal", A34, lambda x: x.diagonal(), None),
+    ("diagonal_offset_dims", A234, lambda x: x.diagonal(1, 2, 0), None),
+    ("diagonal_negative", A234, lambda x: x.diagonal(-1, -1, -2), None),
+    ("diag_of_vector", inputs((4,)), lambda x: x.diag(), None),
+    ("diag_of_vector_k", inputs((3,)), lambda x: x.diag(-2), None),
+    ("diag_of_matrix", A34, lambda x: x.diag(1), None),
+    ("trace", A34, lambda x: x.trace(), None),
 ]
 
 

@@ -401,6 +401,9 @@ FREE = [
     ("amax", A, lambda m, x: m.amax(x, 0)),
     ("clone", A, lambda m, x: m.clone(x) * 2),
     ("t", A, lambda m, x: m.t(x)),
+    ("diagonal", make_inputs([(2, 3, 3)]), lambda m, x: m.diagonal(x, 0, -2, -1)),
+    ("diag", make_inputs([(3,)]), lambda m, x: m.diag(x, 1)),
+    ("trace", A, lambda m, x: m.trace(x)),
 ]
 
 

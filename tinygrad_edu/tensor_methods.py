@@ -1150,6 +1150,46 @@ class TensorMethods:
         d = _one_dim("unbind", self, dim)
         return tuple(self[(slice(None),) * d + (i,)] for i in range(self.shape[d]))
 
+    def diagonal(self: Tensor, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor:
+        """The ``offset``-th diagonal of the matrices in dims ``dim1``, ``dim2``, as the last
+        dim (the other dims stay in order, as PyTorch)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"diagonal: needs a tensor with at least 2 dims, got shape "
+                               f"{self.shape}")
+        d1, d2 = _one_dim("diagonal", self, dim1), _one_dim("diagonal", self, dim2)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal: dim1 and dim2 cannot be the same dim ({dim1})")
+        rest = tuple(d for d in range(self.ndim) if d not in (d1, d2))
+        x = self if rest + (d1, d2) == tuple(range(self.ndim)) else self.permute(rest + (d1, d2))
+        n1, n2 = self.shape[d1], self.shape[d2]
+        k = builtins.max(0, builtins.min(n1, n2 - offset) if offset >= 0
+                         else builtins.min(n1 + offset, n2))
+        i = np.arange(k)
+        rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
+        return x[(Ellipsis, rows, cols)]
+
+    def diag(self: Tensor, diagonal: _int = 0) -> Tensor:
+        """A 1-D tensor: the square matrix with it on the ``diagonal``-th diagonal. A matrix:
+        its ``diagonal``-th diagonal."""
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        if self.ndim != 1:
+            raise RuntimeError(f"diag: expects a 1-D or 2-D tensor, got shape {self.shape}")
+        n = self.shape[0]
+        m = n + builtins.abs(diagonal)
+        # column j of the matrix holds element j - diagonal (j for a negative one)
+        source = np.clip(np.arange(m) - builtins.max(diagonal, 0), 0, builtins.max(n - 1, 0))
+        from . import ops
+
+        row = self[source].reshape(1, m) if n else self.reshape(1, 0)
+        return ops.Where.apply(np.eye(m, k=diagonal, dtype=bool), row, 0.0)
+
+    def trace(self: Tensor) -> Tensor:
+        """The sum of a matrix's diagonal."""
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expects a matrix, got shape {self.shape}")
+        return self.diagonal().sum()
+
     def _triangle(self: Tensor, op: str, diagonal: _int) -> Tensor:
         if self.ndim < 2:
             raise RuntimeError(f"{op}: needs a tensor with at least 2 dims, got shape "

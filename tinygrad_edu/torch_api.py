@@ -798,6 +798,9 @@ split = _method_function("split")
 tensor_split = _method_function("tensor_split")
 chunk = _method_function("chunk")
 tril = _method_function("tril")
+diag = _method_function("diag")
+diagonal = _method_function("diagonal")
+trace = _method_function("trace")
 triu = _method_function("triu")
 clone = _method_function("clone")
 detach = _method_function("detach")
@@ -853,6 +856,7 @@ __all__ += [
     "norm", "all", "any", "count_nonzero", "reshape", "flatten", "unflatten", "squeeze",
     "unsqueeze", "transpose", "swapaxes", "swapdims", "permute", "t", "flip", "fliplr",
     "flipud", "roll", "narrow", "select", "unbind", "split", "tensor_split", "chunk", "tril",
+    "diag", "diagonal", "trace",
     "triu", "clone", "detach", "gather", "index_select", "masked_fill", "masked_select",
     "nonzero", "sort", "argsort", "topk", "matmul", "mm", "bmm", "mv", "outer", "ger", "eq",
     "ne", "lt", "le", "gt", "ge", "not_equal", "less", "less_equal", "greater", "greater_equal",
