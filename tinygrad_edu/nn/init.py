@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, no_grad
-from .functional import _erf_array
 
 __all__ = [
     "calculate_gain",
@@ -147,28 +146,13 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0,
     return _normal(tensor, mean, std, generator)
 
 
-def _erfinv(y: np.ndarray) -> np.ndarray:
-    """The inverse of erf, to float64 precision, for |y| < 1.
-
-    NumPy has no erfinv. Winitzki's closed-form approximation (relative error below 2e-3)
-    starts Newton's method on erf(x) - y = 0 (erf'(x) = 2/sqrt(pi) exp(-x**2)); the error
-    squares at each step, so four steps reach the last bit.
-    """
-    a = 0.147
-    ln = np.log1p(-y * y)
-    t = 2.0 / (math.pi * a) + ln / 2.0
-    x = np.sign(y) * np.sqrt(np.sqrt(t * t - ln / a) - t)
-    for _ in range(4):
-        x = x - (_erf_array(x) - y) / (2.0 / math.sqrt(math.pi) * np.exp(-x * x))
-    return x
-
-
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
                   b: float = 2.0, generator: Any = None) -> Tensor:
-    """Fill with N(mean, std**2) samples truncated to [a, b], as PyTorch draws them.
+    """Fill with N(mean, std**2) samples truncated to [a, b], drawn as PyTorch draws them.
 
-    A uniform sample between the normal CDF's values at a and b goes through the inverse CDF
-    (``erfinv``), then is clamped to [a, b] against round-off.
+    When [a, b] holds more than 30% of the normal's mass, normal samples outside it are
+    drawn again; otherwise uniform samples in [a, b] are kept with probability
+    pdf(x) / pdf(mode) (rejection sampling), each round drawing a whole tensor's worth.
     """
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
@@ -177,11 +161,33 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
-    u = _random().uniform(_torch_shape(tensor), 2 * lo - 1, 2 * hi - 1, tensor.dtype, generator)
-    x = _erfinv(np.asarray(u, dtype=np.float64)).astype(tensor.dtype)
-    x = x * (std * math.sqrt(2.0)) + mean
-    return _write(tensor, np.clip(x, a, b))
+    shape, dt, rnd = _torch_shape(tensor), tensor.dtype, _random()
+    if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+        lo, hi = dt.type(a), dt.type(b)  # the bounds as the tensor's dtype holds them
+        result = np.asarray(rnd.normal(shape, mean, std, dt, generator))
+        while True:
+            outside = (result < lo) | (result > hi)
+            if not outside.any():
+                break
+            result = np.where(outside, rnd.normal(shape, mean, std, dt, generator), result)
+        return _write(tensor, result)
+
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_pdf(x: np.ndarray) -> np.ndarray:  # log(pdf(x) / pdf(mode)), up to the constant
+        return ((x - mean) / std) ** 2 * -0.5 - log_peak
+
+    def reject(x: np.ndarray) -> np.ndarray:
+        return np.log(np.asarray(rnd.uniform(shape, 0.0, 1.0, dt, generator))) > log_pdf(x)
+
+    result = np.asarray(rnd.uniform(shape, a, b, dt, generator))
+    pending = reject(result)
+    while pending.any():
+        candidates = np.asarray(rnd.uniform(shape, a, b, dt, generator))
+        result = np.where(pending, candidates, result)
+        pending = np.where(pending, reject(candidates), pending)
+    return _write(tensor, result)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
