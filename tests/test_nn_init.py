@@ -37,9 +37,9 @@ RANDOM_INITS = {
                   lambda t: torch.nn.init.normal_(t, 1.5, 0.2)),
     "xavier_uniform_": (lambda t: nn.init.xavier_uniform_(t),
                         lambda t: torch.nn.init.xavier_uniform_(t)),
-    "xavier_uniform_gain": (lambda t: nn.init.xavier_uniform_(t, gain=nn.init.calculate_gain("relu")),
-                            lambda t: torch.nn.init.xavier_uniform_(
-                                t, gain=torch.nn.init.calculate_gain("relu"))),
+    "xavier_uniform_gain": (
+        lambda t: nn.init.xavier_uniform_(t, gain=nn.init.calculate_gain("relu")),
+        lambda t: torch.nn.init.xavier_uniform_(t, gain=torch.nn.init.calculate_gain("relu"))),
     "xavier_normal_": (lambda t: nn.init.xavier_normal_(t, 0.5),
                        lambda t: torch.nn.init.xavier_normal_(t, 0.5)),
     "kaiming_uniform_": (lambda t: nn.init.kaiming_uniform_(t),
