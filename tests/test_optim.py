@@ -654,3 +654,51 @@ def test_no_warnings_in_a_plain_loop():
             set_grads(ours, theirs, k)
             opt.step()
             opt.zero_grad()
+
+
+@pytest.mark.parametrize("case", [
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    ("Adam", {"lr": 0.05, "amsgrad": True}),
+    ("RMSprop", {"lr": 0.02, "centered": True, "momentum": 0.5}),
+    ("Adagrad", {"lr": 0.1}),
+], ids=case_id)
+def test_float32_parameters_stay_float32(case):
+    # float32 in, float32 maths and state, as in PyTorch (compared at float32's precision).
+    name, kw = case
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 4)).astype(np.float32)
+    p = nn.Parameter(a.copy())
+    tp = torch.tensor(a.copy(), requires_grad=True)
+    opt, topt = getattr(optim, name)([p], **kw), getattr(torch.optim, name)([tp], **kw)
+    for k in range(5):
+        g = grad_of(p.data, k, 0).astype(np.float32)
+        p.grad = Tensor(g)
+        tp.grad = torch.tensor(g)
+        opt.step()
+        topt.step()
+        assert p.data.dtype == np.float32
+        np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-5, atol=1e-6)
+    for key, value in opt.state[p].items():
+        if isinstance(value, np.ndarray):
+            assert value.dtype == np.float32, key
+
+
+def test_a_custom_optimizer_subclass_as_in_torchs_docs():
+    class PlainSGD(optim.Optimizer):
+        def __init__(self, params, lr=optim.optimizer.required):
+            super().__init__(params, {"lr": lr})
+
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.data -= group["lr"] * p.grad.data
+            return None
+
+    ours, theirs = make_params()
+    with pytest.raises(ValueError, match="required optimization parameter lr"):
+        PlainSGD(ours)
+    opt = PlainSGD([{"params": ours[:1], "lr": 0.1}, {"params": ours[1:], "lr": 0.01}])
+    topt = torch.optim.SGD([{"params": theirs[:1], "lr": 0.1},
+                            {"params": theirs[1:], "lr": 0.01}])
+    run_both(opt, topt, ours, theirs, steps=3)
