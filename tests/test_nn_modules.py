@@ -339,8 +339,9 @@ def test_bilinear_init_values_and_grads_vs_torch():
 
 
 @requires_torch
-@pytest.mark.parametrize("args,shape", [((), (2, 3, 4)), ((0, -1), (2, 3, 4)), ((1, 2), (2, 3, 4, 5)),
-                                        ((-3, -2), (2, 3, 4, 5)), ((), (1, 7))])
+@pytest.mark.parametrize("args,shape", [((), (2, 3, 4)), ((0, -1), (2, 3, 4)),
+                                        ((1, 2), (2, 3, 4, 5)), ((-3, -2), (2, 3, 4, 5)),
+                                        ((), (1, 7))])
 def test_flatten_vs_torch(args, shape):
     check_against_torch(nn.Flatten(*args), torch.nn.Flatten(*args), [inputs(shape)])
 
@@ -732,3 +733,42 @@ def test_no_grad_inside_forward_still_annotates_nothing():
     with no_grad():
         out = lin(Tensor(np.ones((1, 2))))
     assert out._ctx is None
+
+
+# --------------------------------------------------------------------------- F's layer functions
+
+
+@requires_torch
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, math.inf])
+@pytest.mark.parametrize("dim", [1, 0, -1])
+def test_normalize_vs_torch(p, dim):
+    x = inputs((3, 4))
+    x[1] = 0.0  # a zero row: the norm is clamped to eps, the gradient stays finite
+    check_against_torch(lambda t: F.normalize(t, p=p, dim=dim),
+                        lambda t: torch.nn.functional.normalize(t, p=p, dim=dim), [x])
+
+
+@requires_torch
+@pytest.mark.parametrize("pad,value", [((1, 2), 0.0), ((0, 1, 2, 0), 1.5), ((-1, 2), 0.0),
+                                       ((1, 1, -1, 0, 2, 1), -3.0)])
+def test_pad_constant_vs_torch(pad, value):
+    check_against_torch(lambda t: F.pad(t, pad, value=value),
+                        lambda t: torch.nn.functional.pad(t, pad, value=value),
+                        [inputs((2, 3, 4))])
+    with pytest.raises(NotImplementedError, match="reflect"):
+        F.pad(Tensor(np.ones((2, 3))), (1, 1), mode="reflect")
+
+
+@requires_torch
+def test_one_hot_vs_torch():
+    y = np.array([[0, 2], [3, 1]])
+    for labels in [Tensor(y, dtype=np.int64), y]:
+        for n in (-1, 6):
+            ours = F.one_hot(labels, n)
+            theirs = torch.nn.functional.one_hot(torch.tensor(y), n)
+            assert ours.dtype == np.int64 and not ours.requires_grad
+            np.testing.assert_array_equal(ours.data, theirs.numpy())
+    with pytest.raises(RuntimeError, match="LongTensor"):
+        F.one_hot(Tensor([0.0, 1.0]))
+    with pytest.raises(RuntimeError, match="smaller than num_classes"):
+        F.one_hot(y, 3)
