@@ -439,8 +439,8 @@ def test_load_state_dict_strict_false_returns_missing_and_unexpected():
     with pytest.raises(KeyError, match="head.bias"):
         net.load_state_dict({k: v for k, v in net.state_dict().items() if k != "head.bias"})
     bad = net.state_dict()
-    bad["head.weight"] = np.zeros((2, 4))
-    with pytest.raises(ValueError, match="head.weight"):
+    bad["head.weight"] = np.zeros((2, 4))  # PyTorch's layout
+    with pytest.raises(ValueError, match=r"head.weight .*\(2, 4\).*\(4, 2\).*transpose"):
         net.load_state_dict(bad, strict=False)
 
 

@@ -600,9 +600,13 @@ class Module:
                 continue
             arr = _as_array(state_dict[name])
             if arr.shape != t.data.shape:
+                hint = ""
+                if getattr(t, "_torch_layout_transposed", False) and arr.shape[::-1] == t.shape:
+                    hint = (" (nn.Linear's weight is (in_features, out_features), the transpose "
+                            "of PyTorch's: load its .T)")
                 raise ValueError(
                     f"load_state_dict: {name} has shape {arr.shape} in the state dict but "
-                    f"{t.data.shape} in the model"
+                    f"{t.data.shape} in the model{hint}"
                 )
             if arr.dtype.kind not in "biuf":
                 raise TypeError(f"load_state_dict: {name} has dtype {arr.dtype}, not numbers")
