@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from .tensor import Context, Tensor, _grad_mode, _to_array
 
-__all__ = ["backward", "grad", "topological_order"]
+__all__ = ["backward", "grad", "topological_order", "add_hook"]
 
 T = TypeVar("T")
 
@@ -77,6 +78,60 @@ def _as_grads(ctx: Context, result: Any) -> tuple[Any, ...]:
 
 StepHook = Callable[[Tensor, Any, "list[Any]"], None]
 
+# --------------------------------------------------------------------------- tensor hooks
+# register_hook's functions, by tensor: id -> (weak reference, hooks). While there is none,
+# a backward pass takes the lean loop and pays nothing for them.
+_hooked: dict[int, tuple[Any, list[Callable[[Tensor], Any]]]] = {}
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook off again."""
+
+    def __init__(self, key: int, hook: Callable[[Tensor], Any]) -> None:
+        self._key = key
+        self._hook = hook
+
+    def remove(self) -> None:
+        entry = _hooked.get(self._key)
+        if entry is not None and self._hook in entry[1]:
+            entry[1].remove(self._hook)
+            if not entry[1]:
+                del _hooked[self._key]
+
+
+def add_hook(t: Tensor, hook: Callable[[Tensor], Any]) -> RemovableHandle:
+    """Register ``hook`` on ``t`` (``Tensor.register_hook``)."""
+    key = id(t)
+    entry = _hooked.get(key)
+    if entry is None or entry[0]() is not t:
+
+        def forget(_: Any, key: int = key) -> None:  # the tensor is gone: so are its hooks
+            _hooked.pop(key, None)
+
+        entry = (weakref.ref(t, forget), [])
+        _hooked[key] = entry
+    entry[1].append(hook)
+    return RemovableHandle(key, hook)
+
+
+def _run_hooks(t: Tensor, g: Any) -> Any:
+    """``g`` after ``t``'s hooks: each sees the gradient as a tensor and may replace it."""
+    entry = _hooked.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return g
+    is_array = type(g) is np.ndarray
+    gt = Tensor._wrap(g) if is_array else g
+    for hook in list(entry[1]):
+        new = hook(gt)
+        if new is not None:
+            if not isinstance(new, Tensor):
+                new = Tensor._wrap(np.asarray(new, dtype=t.data.dtype))
+            if new.shape != t.shape:
+                raise RuntimeError(f"hook: a hook returned a gradient of shape {new.shape} for a "
+                                   f"tensor of shape {t.shape}")
+            gt = new
+    return gt.data if is_array else gt
+
 
 # Python's cycle collector is paused for the length of a backward pass: the pass allocates
 # many short-lived objects while the whole graph is alive, and each collection they trigger
@@ -120,7 +175,7 @@ def _backprop(
     for r, g in zip(roots, root_grads, strict=True):
         grads[r] = grads[r] + g if r in grads else g
     order = topological_order(roots)
-    if not create_graph and on_step is None:
+    if not create_graph and on_step is None and not _hooked:
         _backprop_arrays(order, grads, retain_graph)
         return grads
 
@@ -128,6 +183,8 @@ def _backprop(
         g = grads.get(node)
         if g is None:  # no root depends on this node through a differentiable path
             continue
+        if _hooked:  # its gradient is complete: the hooks may change what flows on
+            g = grads[node] = _run_hooks(node, g)
         ctx = node._ctx
         assert ctx is not None
         parents = ctx.parents
@@ -167,6 +224,10 @@ def _backprop(
             on_step(node, g, sent)
         if not retain_graph and ctx.saved:
             ctx.saved = None
+    if _hooked:  # the leaves' gradients are complete now
+        for t, g in grads.items():
+            if t._ctx is None:
+                grads[t] = _run_hooks(t, g)
     return grads
 
 
@@ -299,24 +360,36 @@ def _array_of(g: Any) -> np.ndarray:
 
 
 def backward(
-    root: Tensor,
-    grad: Any = None,
+    tensors: Tensor | Sequence[Tensor],
+    grad_tensors: Any = None,
     retain_graph: bool | None = None,
     create_graph: bool = False,
 ) -> None:
-    """``root.backward(grad)``: accumulate gradients into ``.grad`` (see ``Tensor.backward``)."""
-    if not root._requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad and has no grad_fn, so there is "
-            "nothing to differentiate (was it computed inside no_grad(), or from tensors "
-            "without requires_grad=True?)"
-        )
+    """``root.backward(grad)``: accumulate gradients into ``.grad`` (see ``Tensor.backward``).
+
+    As ``torch.autograd.backward``, ``tensors`` may be several roots, with one gradient each
+    in ``grad_tensors``; their gradients add up.
+    """
+    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None:
+        gouts: list[Any] = [None] * len(roots)
+    else:
+        gouts = [grad_tensors] if isinstance(tensors, Tensor) else list(grad_tensors)
+    if len(gouts) != len(roots):
+        raise ValueError(f"backward: {len(roots)} tensors but {len(gouts)} grad_tensors")
+    for root in roots:
+        if not root._requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad and has no grad_fn, so there is "
+                "nothing to differentiate (was it computed inside no_grad(), or from tensors "
+                "without requires_grad=True?)"
+            )
     if retain_graph is None:
         retain_graph = create_graph
-    g0 = _root_grad(root, grad, create_graph)
+    g0 = [_root_grad(root, g, create_graph) for root, g in zip(roots, gouts, strict=True)]
 
     def pass_and_store() -> None:
-        _store(_backprop([root], [g0], retain_graph, create_graph))
+        _store(_backprop(roots, g0, retain_graph, create_graph))
 
     _in_pass(create_graph, pass_and_store)
 
@@ -370,3 +443,20 @@ def grad(
         return tuple(result)
 
     return _in_pass(create_graph, pass_and_collect)
+
+
+def Variable(data: Any, requires_grad: bool = False) -> Tensor:  # noqa: N802 (PyTorch's name)
+    """PyTorch's old ``Variable(t)``: the tensor itself (a copy of other data)."""
+    if isinstance(data, Tensor):
+        if requires_grad:
+            data.requires_grad_(True)
+        return data
+    return Tensor(data, requires_grad=requires_grad)
+
+
+# PyTorch's torch.autograd namespace: the tensor-style Function and gradcheck's torch form.
+from .function import Function, FunctionCtx  # noqa: E402
+from .gradcheck import torch_gradcheck as gradcheck  # noqa: E402
+from .gradcheck import torch_gradgradcheck as gradgradcheck  # noqa: E402
+
+__all__ += ["Function", "FunctionCtx", "Variable", "gradcheck", "gradgradcheck"]

@@ -19,6 +19,7 @@ from .autograd import grad
 from .tensor import Tensor, no_grad, set_grad_enabled
 
 __all__ = ["numerical_grad", "gradcheck", "gradgradcheck", "check_nodes", "GradcheckReport",
+           "GradcheckError", "torch_gradcheck", "torch_gradgradcheck",
            "GradcheckWarning"]
 
 
@@ -348,3 +349,33 @@ def gradgradcheck(
         return tuple(g for g in gs if g is not None and g.requires_grad)
 
     return _gradcheck(first_derivatives, [*inputs, *vs], eps, atol, rtol, record=True)
+
+
+class GradcheckError(RuntimeError):
+    """Raised by ``torch.autograd.gradcheck``'s form when a gradient is wrong."""
+
+
+def torch_gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6,
+                    atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
+                    **_: Any) -> bool:
+    """PyTorch's ``torch.autograd.gradcheck(func, inputs)``: True, or a ``GradcheckError``
+    with ``gradcheck``'s report (False with ``raise_exception=False``)."""
+    ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    report = gradcheck(func, *ins, eps=eps, atol=atol, rtol=rtol)
+    if not report.ok and raise_exception:
+        raise GradcheckError(f"gradcheck: Jacobian mismatch\n{report}")
+    return report.ok
+
+
+def torch_gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
+                        eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                        raise_exception: bool = True, **_: Any) -> bool:
+    """PyTorch's ``torch.autograd.gradgradcheck(func, inputs)``: True, or a
+    ``GradcheckError`` (False with ``raise_exception=False``)."""
+    ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    gouts = None if grad_outputs is None else (
+        [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs))
+    report = gradgradcheck(func, *ins, grad_outputs=gouts, eps=eps, atol=atol, rtol=rtol)
+    if not report.ok and raise_exception:
+        raise GradcheckError(f"gradgradcheck: Jacobian mismatch\n{report}")
+    return report.ok

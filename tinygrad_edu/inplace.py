@@ -77,7 +77,7 @@ def update(t: Tensor, name: str, compute: Callable[[Tensor], Tensor], *others: A
     if ctx is not None:
         if ctx.saved:  # the result's own array is now t's: what its backward reads
             ctx.saved = tuple(t.data if v is result.data else v for v in ctx.saved)
-            ctx.epoch = core._VersionLog.epoch  # it saw the new values
+            ctx.epoch = core.current_epoch()  # it saw the new values
         if not hasattr(ctx, "inplace"):
             ctx.inplace = name  # shown when the graph is drawn
     return t

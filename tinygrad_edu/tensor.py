@@ -134,11 +134,12 @@ class enable_grad(set_grad_enabled):
 # since, so a training step without in-place changes pays one comparison per saving op.
 
 
-class _VersionLog:
-    epoch = 0
-    # id(owner array) -> [weak reference to it, epoch of its last change, number of changes]
-    changed: dict[int, list[Any]] = {}
-    pruned_at = 64
+# (Module globals, not class attributes: CPython reads and writes them faster, and an
+# optimizer step changes every parameter.)
+_epoch = 0
+# id(owner array) -> [weak reference to it, epoch of its last change, number of changes]
+_changed: dict[int, list[Any]] = {}
+_prune_at = 64
 
 
 def _owner(arr: np.ndarray) -> np.ndarray:
@@ -150,24 +151,29 @@ def _owner(arr: np.ndarray) -> np.ndarray:
 
 def bump_version(arr: np.ndarray) -> None:
     """Log an in-place change of ``arr``'s memory (see the version counter above)."""
-    log = _VersionLog
-    log.epoch += 1
-    owner = _owner(arr)
-    entry = log.changed.get(id(owner))
+    global _epoch, _changed, _prune_at
+    _epoch += 1
+    owner = arr if arr.base is None else _owner(arr)
+    entry = _changed.get(id(owner))
     if entry is not None and entry[0]() is owner:
-        entry[1] = log.epoch
+        entry[1] = _epoch
         entry[2] += 1
         return
-    log.changed[id(owner)] = [weakref.ref(owner), log.epoch, 1]
-    if len(log.changed) > log.pruned_at:  # forget arrays that no longer exist
-        log.changed = {k: e for k, e in log.changed.items() if e[0]() is not None}
-        log.pruned_at = 2 * len(log.changed) + 64
+    _changed[id(owner)] = [weakref.ref(owner), _epoch, 1]
+    if len(_changed) > _prune_at:  # forget arrays that no longer exist
+        _changed = {k: e for k, e in _changed.items() if e[0]() is not None}
+        _prune_at = 2 * len(_changed) + 64
+
+
+def current_epoch() -> int:
+    """The version counter's count of in-place changes so far, all arrays together."""
+    return _epoch
 
 
 def version_of(arr: np.ndarray) -> int:
     """How many in-place changes ``arr``'s memory has had (PyTorch's ``_version``)."""
     owner = _owner(arr)
-    entry = _VersionLog.changed.get(id(owner))
+    entry = _changed.get(id(owner))
     return entry[2] if entry is not None and entry[0]() is owner else 0
 
 
@@ -175,7 +181,7 @@ def _changed_since(arr: Any, epoch: int) -> bool:
     if not isinstance(arr, np.ndarray):
         return False
     owner = _owner(arr)
-    entry = _VersionLog.changed.get(id(owner))
+    entry = _changed.get(id(owner))
     return entry is not None and entry[0]() is owner and entry[1] > epoch
 
 
@@ -209,7 +215,7 @@ class Context:
         self.kwargs = kwargs if kwargs else _NO_KWARGS
         # The version counter's epoch when values were saved (apply leaves it to
         # save_for_backward: only a context that saves something reads it).
-        self.epoch = _VersionLog.epoch
+        self.epoch = _epoch
 
     # No __getattr__ (for a message naming the op when an attribute was never set): defining
     # one turns off CPython's fast path for every attribute read on a context, which cost 5%
@@ -222,6 +228,21 @@ class Context:
 
         def __getattr__(self, name: str) -> Any: ...
 
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """PyTorch's edges to the inputs' nodes: ``(node, 0)`` per input, where the node is
+        the input's own context, an ``AccumulateGrad`` for a leaf that requires grad, or None."""
+        return tuple((None if p is None or not p._requires_grad else
+                      p._ctx if p._ctx is not None else AccumulateGrad(p), 0)
+                     for p in self.parents)
+
+    def name(self) -> str:
+        """The node's name, as PyTorch's (``MulBackward``)."""
+        return f"{self.fn.__name__}Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
     def save_for_backward(self, *values: Any) -> None:
         """Keep values (arrays, usually inputs or the output) for ``backward``.
 
@@ -231,7 +252,7 @@ class Context:
         constant.
         """
         self.saved = values
-        self.epoch = _VersionLog.epoch
+        self.epoch = _epoch
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -244,7 +265,7 @@ class Context:
                 "Call backward(retain_graph=True) the first time if you need to go through "
                 "the graph again."
             )
-        if saved and self.epoch != _VersionLog.epoch:
+        if saved and self.epoch != _epoch:
             self._check_versions(saved)
         out = self.graph_output
         if out is None:
@@ -280,6 +301,26 @@ class Context:
             if p is not None and value is p.data:
                 return p
         return Tensor._wrap(value)
+
+
+class AccumulateGrad:
+    """A leaf's place in ``next_functions``, as in PyTorch: ``.variable`` is the leaf."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self.next_functions: tuple[Any, ...] = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
 
 
 class Function:
@@ -782,14 +823,15 @@ class Tensor(TensorMethods, InplaceMethods):
         """The underlying array (shared, not copied)."""
         return self.data
 
-    def item(self) -> float:
-        """The value of a one-element tensor as a Python float."""
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number: a float (an int or a bool for
+        an integer or bool tensor)."""
         if self.data.size != 1:  # RuntimeError, as PyTorch raises
             raise RuntimeError(
                 f"item: only a one-element tensor converts to a Python number, "
                 f"got shape {self.shape}"
             )
-        return float(self.data.reshape(()))
+        return self.data.reshape(()).item()
 
     def tolist(self) -> Any:
         """The values as nested Python lists."""
@@ -798,6 +840,33 @@ class Tensor(TensorMethods, InplaceMethods):
     def detach(self) -> Tensor:
         """The same data (shared memory) without the graph."""
         return Tensor._wrap(self.data)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph, in place: it becomes a leaf."""
+        self._ctx = None
+        self._requires_grad = False
+        return self
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory; the gradient flows back unchanged (as in PyTorch)."""
+        return _ops.BroadcastTo.apply(self, shape=self.data.shape)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Any:
+        """Call ``hook(grad)`` when this tensor's gradient has been computed in a backward pass;
+        a tensor it returns replaces the gradient. Returns a handle with ``remove()``."""
+        if not self._requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't "
+                               "require gradient")
+        return _autograd.add_hook(self, hook)
+
+    def retain_grad(self) -> None:
+        """Accepted, as in PyTorch; nothing to do: every tensor that requires grad, an
+        intermediate too, gets its ``.grad`` here."""
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for an intermediate that requires grad (every such tensor keeps its ``.grad``)."""
+        return self._requires_grad and self._ctx is not None
 
     # By identity, so tensors can key dicts and sets although == is elementwise.
     __hash__ = object.__hash__
