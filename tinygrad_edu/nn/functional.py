@@ -660,7 +660,12 @@ def _nll(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / total if total != 0 else loss.sum() * float("nan")
+    return _divide(loss.sum(), total)
+
+
+def _divide(loss: Tensor, total: float) -> Tensor:
+    """``loss / total``; nan (PyTorch's 0/0) without NumPy's warning when nothing counted."""
+    return loss / float(total) if total != 0 else loss * float("nan")
 
 
 def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool | None = None,
@@ -705,7 +710,7 @@ def _cross_entropy(op: str, input: Tensor, target: Any, weight: Any, ignore_inde
         smooth = _where(valid, smooth, 0.0)
     if reduction == "mean":
         total = w[np.where(valid, tgt, 0)][valid].sum() if w is not None else valid.sum()
-        smooth_red = smooth.sum() / float(total)
+        smooth_red = _divide(smooth.sum(), total)
     else:
         smooth_red = _reduce(smooth, reduction)
     return nll * (1.0 - label_smoothing) + smooth_red * (label_smoothing / n_classes)
@@ -739,8 +744,7 @@ def _soft_cross_entropy(op: str, input: Tensor, logp: Tensor, target: Any, weigh
         return -prod.sum(axis=class_dim)
     if reduction == "sum":
         return -prod.sum()
-    count = input.size / n_classes if n_classes else 0.0
-    return -prod.sum() / count if count else prod.sum() * float("nan")
+    return -_divide(prod.sum(), input.size / n_classes if n_classes else 0.0)
 
 
 def cross_entropy(input: Tensor, target: Any, weight: Any = None,
