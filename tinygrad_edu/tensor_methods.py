@@ -954,7 +954,7 @@ class TensorMethods:
 
     def frac(self: Tensor) -> Tensor:
         """``x - trunc(x)``, the fractional part; gradient 1, as PyTorch's."""
-        return self - self.trunc().detach()
+        return self - self._wrap(np.trunc(self.data))
 
     def clamp_min(self: Tensor, min: Any) -> Tensor:  # noqa: A002
         """``clamp(min=min)``."""
