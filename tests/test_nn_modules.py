@@ -772,3 +772,56 @@ def test_one_hot_vs_torch():
         F.one_hot(Tensor([0.0, 1.0]))
     with pytest.raises(RuntimeError, match="smaller than num_classes"):
         F.one_hot(y, 3)
+
+
+# --------------------------------------------------------------------------- nn.utils
+
+
+def _model_pair(seed=0):
+    ours = nn.Sequential(nn.Linear(4, 6, rng=seed), nn.Tanh(), nn.Linear(6, 2, rng=seed + 1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(),
+                                 torch.nn.Linear(6, 2)).double()
+    with torch.no_grad():
+        for (name, p), tp in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+            tp.copy_(torch.tensor(p.data.T if name.endswith("weight") else p.data))
+    x = RNG.standard_normal((5, 4)) * 3
+    (ours(Tensor(x)) ** 2).sum().backward()
+    (theirs(torch.tensor(x)) ** 2).sum().backward()
+    return ours, theirs
+
+
+def _grads_equal(ours, theirs):
+    for (name, p), tp in zip(ours.named_parameters(), theirs.parameters(), strict=True):
+        close(p.grad.data, tp.grad.numpy().T if name.endswith("weight") else tp.grad.numpy())
+
+
+@requires_torch
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, math.inf])
+@pytest.mark.parametrize("max_norm", [0.5, 1e6])
+def test_clip_grad_norm_vs_torch(max_norm, norm_type):
+    ours, theirs = _model_pair()
+    total = nn.utils.clip_grad_norm_(ours.parameters(), max_norm, norm_type)
+    ttotal = torch.nn.utils.clip_grad_norm_(theirs.parameters(), max_norm, norm_type)
+    close(total.data, ttotal.numpy())
+    _grads_equal(ours, theirs)
+
+
+@requires_torch
+def test_clip_grad_value_and_vector_round_trip_vs_torch():
+    ours, theirs = _model_pair(3)
+    assert nn.utils.clip_grad_value_(ours.parameters(), 0.3) is None
+    torch.nn.utils.clip_grad_value_(theirs.parameters(), 0.3)
+    _grads_equal(ours, theirs)
+    vec = nn.utils.parameters_to_vector(ours.parameters())
+    assert vec.shape == (4 * 6 + 6 + 6 * 2 + 2,)
+    vec.sum().backward()  # differentiable, as torch's
+    new = Tensor(np.arange(vec.shape[0], dtype=np.float64))
+    nn.utils.vector_to_parameters(new, ours.parameters())
+    np.testing.assert_array_equal(nn.utils.parameters_to_vector(ours.parameters()).data,
+                                  new.data)
+    with pytest.raises(AttributeError, match="torch.nn.utils.rnn yet"):
+        nn.utils.rnn  # noqa: B018
+    with pytest.raises(RuntimeError, match="non-finite"):
+        p = nn.Parameter(np.ones(2))
+        p.grad = Tensor([np.inf, 1.0])
+        nn.utils.clip_grad_norm_(p, 1.0, error_if_nonfinite=True)

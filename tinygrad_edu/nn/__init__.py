@@ -10,7 +10,8 @@ submodules, each importing only the engine and the ones above it:
 - ``activation``: ``ReLU``, ``GELU``, ``Softmax``, ...; ``loss``: ``MSELoss``,
   ``CrossEntropyLoss``, ...;
 - ``functional`` (``import tinygrad_edu.nn.functional as F``): the same as functions;
-- ``init``: ``nn.init.xavier_uniform_`` and PyTorch's other initialisers.
+- ``init``: ``nn.init.xavier_uniform_`` and PyTorch's other initialisers;
+- ``utils``: ``clip_grad_norm_``, ``clip_grad_value_``, ``parameters_to_vector``, ...
 
 The one layout difference from PyTorch: ``Linear.weight`` is ``(in_features, out_features)``
 (see ``Linear``). A name of ``torch.nn`` that tinygrad_edu lacks raises an ``AttributeError``
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (
     CELU,
     ELU,
@@ -65,7 +66,7 @@ from .loss import (
 from .module import Module, Parameter
 
 __all__ = [
-    "functional", "init",
+    "functional", "init", "utils",
     "Module", "Parameter",
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     "Identity", "Linear", "Bilinear", "Flatten", "Unflatten",
