@@ -174,7 +174,9 @@ class Optimizer:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{name} can only optimize Tensors, but parameter {i} of the "
                                 f"group is a {type(p).__name__}")
-            if not (p.is_leaf or getattr(p, "retains_grad", False)):
+            # PyTorch also accepts a non-leaf after retain_grad(); here every tensor keeps its
+            # .grad, so that cannot tell the rare intended case from the common mistake.
+            if not p.is_leaf:
                 raise ValueError(
                     f"{name}: can't optimize a non-leaf Tensor (parameter {i} of the group was "
                     f"made by {p.op}); optimize the leaf tensors it was computed from")
