@@ -54,23 +54,15 @@ ABS_TOL = 1e-14
 #: Seconds a single program may run before the harness gives up on it.
 PROGRAM_TIMEOUT = 60
 
-_FLOAT32 = "numbers differ: (x > 0).float() gives float64 (PyTorch's .float() is float32)"
-_ITEM = "int64 Tensor.item() gives a Python float (PyTorch: int)"
 #: Programs that stop today on a PyTorch feature tinygrad_edu lacks: {file name: reason}.
 XFAIL: dict[str, str] = {
-    "07_legendre_function.py": "AttributeError: torch.autograd.Function (tinygrad_edu.autograd)",
-    "08_clamp_relu_function.py": "AttributeError: torch.autograd.Function (tinygrad_edu.autograd)",
-    "09_autograd_mechanics.py": "AttributeError: Tensor.clone",
-    "10_autograd_hooks_graph.py": "AttributeError: Tensor.retain_grad",
-    "11_micrograd_moons.py": _FLOAT32,
-    "12_makemore_bigram_counts.py": "IndexError: P[ix] with ix = " + _ITEM,
-    "13_makemore_bigram_nn.py": "RuntimeError: one_hot(tensor([ix])) with ix = " + _ITEM,
-    "15_manual_backprop.py": "AttributeError: Tensor.retain_grad",
-    "19_logistic_bce.py": _FLOAT32,
-    "20_mlp_classifier_adam_steplr.py": _FLOAT32,
-    "26_hessian_vector_product.py": "AttributeError: torch.diagonal",
-    "28_grad_clip_utils.py": "AttributeError: torch.nn.utils (clip_grad_norm_)",
-    "29_gradient_accumulation.py": "AttributeError: Tensor.clone",
+    "10_autograd_hooks_graph.py": (
+        "text differs: grad_fn.name() is 'SumBackward', 'MatMulBackward' "
+        "(PyTorch: 'SumBackward0', 'MmBackward0' for 2-D @)"
+    ),
+    "17_d2l_softmax_scratch.py": (
+        "TypeError: float(t) of an int64 tensor: Tensor.__float__ returns an int"
+    ),
 }
 
 _TINY_IMPORT = re.compile(r"^(?:import|from)\s+tinygrad_edu\b")

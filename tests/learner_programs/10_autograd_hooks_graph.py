@@ -37,7 +37,7 @@ print("hook removed:", w2.grad.tolist())
 def walk(fn, depth, names):
     if fn is None:
         return 0
-    names.append("  " * depth + type(fn).__name__)
+    names.append("  " * depth + fn.name())
     count = 1
     for next_fn, _ in fn.next_functions:
         count += walk(next_fn, depth + 1, names)
