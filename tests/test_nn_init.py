@@ -13,6 +13,10 @@ from helpers import requires_torch, torch
 from tinygrad_edu import Tensor, nn
 from tinygrad_edu import random as trandom
 
+# These tests compare float64 draws with torch's float64 ones: as a program that set that
+# default (without it a float64 tensor draws PyTorch's float32 stream; see test_random).
+pytestmark = pytest.mark.usefixtures("float64_program")
+
 SHAPES = [(3, 4), (1, 1), (5, 2), (4, 3, 2, 2), (6, 2, 3)]
 
 

@@ -16,6 +16,10 @@ import tinygrad_edu.nn.functional as F
 from tinygrad_edu import Tensor, nn, no_grad
 from tinygrad_edu import random as trandom
 
+# These tests compare float64 draws with torch's float64 ones: as a program that set that
+# default (without it a float64 tensor draws PyTorch's float32 stream; see test_random).
+pytestmark = pytest.mark.usefixtures("float64_program")
+
 RNG = np.random.default_rng(7)
 
 

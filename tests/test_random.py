@@ -536,3 +536,60 @@ def test_fma32_is_rounded_once() -> None:
              for x, y, z in cases]
     assert_bits(ours, np.array(exact, dtype=np.float32), "fma32")
     assert (a * b + c != np.array(exact, dtype=np.float32)).any()
+
+
+# --------------------------------------------------------------------------- the program's default
+# A PyTorch program runs in float32 unless it sets a default dtype; tinygrad_edu computes in
+# float64 but draws a float64 tensor's numbers from PyTorch's float32 stream until then, so the
+# program prints PyTorch's numbers (widened exactly to float64).
+
+
+@pytest.mark.parametrize("size", [(3,), (20,), (27, 27)])
+def test_default_draws_follow_pytorchs_float32_stream(size):
+    import tinygrad_edu as tt
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        g, tg = tt.Generator().manual_seed(2147483647), torch.Generator().manual_seed(2147483647)
+        for _ in range(2):  # the stream stays in step
+            got = tt.randn(size, generator=g)
+            want = torch.randn(size, generator=tg)
+            assert got.dtype == np.float64
+            np.testing.assert_array_equal(got.data, want.numpy().astype(np.float64))
+            got_u = tt.rand(size, generator=g)
+            np.testing.assert_array_equal(got_u.data, torch.rand(size, generator=tg).numpy())
+        tt.manual_seed(0)
+        torch.manual_seed(0)
+        w = tt.empty(size).uniform_(-0.5, 0.5)
+        np.testing.assert_array_equal(w.data, torch.empty(size).uniform_(-0.5, 0.5).numpy())
+        w.normal_(0.0, 0.02)
+        np.testing.assert_array_equal(w.data, torch.empty(size).normal_(0.0, 0.02).numpy())
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def test_set_default_dtype_float64_switches_to_the_float64_stream():
+    import tinygrad_edu as tt
+
+    tt.set_default_dtype(tt.float64)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        tt.manual_seed(5)
+        torch.manual_seed(5)
+        np.testing.assert_array_equal(tt.randn(40).data, torch.randn(40).numpy())
+        np.testing.assert_array_equal(tt.rand(7).data, torch.rand(7).numpy())
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def test_an_asked_for_dtype_draws_its_own_stream():
+    import tinygrad_edu as tt
+
+    tt.manual_seed(1)
+    torch.manual_seed(1)
+    np.testing.assert_array_equal(tt.randn(17, dtype=tt.float64).data,
+                                  torch.randn(17, dtype=torch.float64).numpy())
+    np.testing.assert_array_equal(tt.randn(17, dtype=tt.float32).data,
+                                  torch.randn(17, dtype=torch.float32).numpy())

@@ -16,7 +16,8 @@ import tinygrad_edu
 import tinygrad_edu as tt
 from tinygrad_edu import Tensor
 
-pytestmark = requires_torch
+# torch's default dtype is float64 in these tests (below): tinygrad_edu draws as such a program.
+pytestmark = [requires_torch, pytest.mark.usefixtures("float64_program")]
 
 
 @pytest.fixture(autouse=True)

@@ -359,6 +359,15 @@ def _array_of(g: Any) -> np.ndarray:
     return g[0] if type(g) is tuple else g
 
 
+def _check_root(root: Tensor) -> None:
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no grad_fn, so there is "
+            "nothing to differentiate (was it computed inside no_grad(), or from tensors "
+            "without requires_grad=True?)"
+        )
+
+
 def backward(
     tensors: Tensor | Sequence[Tensor],
     grad_tensors: Any = None,
@@ -370,23 +379,20 @@ def backward(
     As ``torch.autograd.backward``, ``tensors`` may be several roots, with one gradient each
     in ``grad_tensors``; their gradients add up.
     """
-    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    if grad_tensors is None:
-        gouts: list[Any] = [None] * len(roots)
-    else:
-        gouts = [grad_tensors] if isinstance(tensors, Tensor) else list(grad_tensors)
-    if len(gouts) != len(roots):
-        raise ValueError(f"backward: {len(roots)} tensors but {len(gouts)} grad_tensors")
-    for root in roots:
-        if not root._requires_grad:
-            raise RuntimeError(
-                "backward: this tensor does not require grad and has no grad_fn, so there is "
-                "nothing to differentiate (was it computed inside no_grad(), or from tensors "
-                "without requires_grad=True?)"
-            )
     if retain_graph is None:
         retain_graph = create_graph
-    g0 = [_root_grad(root, g, create_graph) for root, g in zip(roots, gouts, strict=True)]
+    if isinstance(tensors, Tensor):  # one root, as Tensor.backward calls it (every step)
+        roots = [tensors]
+        _check_root(tensors)
+        g0 = [_root_grad(tensors, grad_tensors, create_graph)]
+    else:
+        roots = list(tensors)
+        gouts = [None] * len(roots) if grad_tensors is None else list(grad_tensors)
+        if len(gouts) != len(roots):
+            raise ValueError(f"backward: {len(roots)} tensors but {len(gouts)} grad_tensors")
+        for root in roots:
+            _check_root(root)
+        g0 = [_root_grad(root, g, create_graph) for root, g in zip(roots, gouts, strict=True)]
 
     def pass_and_store() -> None:
         _store(_backprop(roots, g0, retain_graph, create_graph))

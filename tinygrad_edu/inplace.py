@@ -249,19 +249,21 @@ class InplaceMethods:
 
     def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *,
                 generator: Any = None) -> Tensor:
-        """Fill with samples of N(mean, std**2) from PyTorch's generator, in place."""
+        """Fill with samples of N(mean, std**2) from PyTorch's generator, in place (the stream
+        of ``random.stream_dtype``: a float64 tensor draws PyTorch's float32 numbers until the
+        program sets a default dtype)."""
         from . import random
 
-        return self._random_fill("normal_", random.normal(self.shape, mean, std,
-                                                          self.data.dtype, generator))
+        draw = random.stream_dtype(self.data.dtype)
+        return self._random_fill("normal_", random.normal(self.shape, mean, std, draw, generator))
 
     def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *,
                  generator: Any = None) -> Tensor:
         """Fill with samples of U[a, b) from PyTorch's generator, in place."""
         from . import random
 
-        return self._random_fill("uniform_", random.uniform(self.shape, a, b, self.data.dtype,
-                                                            generator))
+        draw = random.stream_dtype(self.data.dtype)
+        return self._random_fill("uniform_", random.uniform(self.shape, a, b, draw, generator))
 
     def __setitem__(self: Tensor, index: Any, value: Any) -> None:
         """``t[index] = value``, in place, as in PyTorch (recorded when the graph needs it)."""

@@ -30,10 +30,8 @@ class BoolArray(np.ndarray):
     """A boolean ``np.ndarray`` from a comparison, with PyTorch's conversion methods."""
 
     def float(self) -> Any:
-        """The mask as a float64 tensor of 0s and 1s (the default float dtype)."""
-        from .tensor import DEFAULT_DTYPE
-
-        return _tensor(np.asarray(self).astype(DEFAULT_DTYPE))
+        """The mask as a float32 tensor of 0s and 1s (PyTorch's ``float`` is 32-bit)."""
+        return _tensor(np.asarray(self).astype(np.float32))
 
     def double(self) -> Any:
         """The mask as a float64 tensor."""

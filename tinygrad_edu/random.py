@@ -43,6 +43,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "set_program_default",
+    "stream_dtype",
     "Generator",
     "default_generator",
     "DEFAULT_SEED",
@@ -85,6 +87,31 @@ _STATE_DTYPE = np.dtype({
 _STATE_SIZE = _STATE_DTYPE.itemsize
 
 Shape = int | Sequence[int]
+
+
+# --------------------------------------------------------------------------- which stream
+# A PyTorch program computes in float32 unless it calls ``torch.set_default_dtype``; tinygrad_edu
+# computes in float64. A float32 draw consumes the stream differently from a float64 one, so to
+# print the program's numbers a draw for a tensor of tinygrad_edu's default float64 follows
+# PyTorch's float32 stream (and is then widened, exactly) until the program chooses a default
+# dtype itself. (A tensor explicitly made float64 in such a program is the one case this rule
+# gets wrong.)
+
+_program_default = np.dtype(np.float32)
+
+
+def set_program_default(dtype: Any) -> None:
+    """Record the default dtype a program chose (``torch.set_default_dtype`` calls this)."""
+    global _program_default
+    _program_default = np.dtype(dtype)
+
+
+def stream_dtype(dtype: Any) -> np.dtype:
+    """The dtype whose stream a draw for a tensor of ``dtype`` follows (see above)."""
+    d = np.dtype(dtype)
+    if d == np.float64 and _program_default == np.float32:
+        return np.dtype(np.float32)
+    return d
 
 
 # --------------------------------------------------------------------------- the generator

@@ -370,6 +370,8 @@ class Function:
             ta = isinstance(a, Tensor)
             tb = isinstance(b, Tensor)
             arrays = (a.data if ta else a, b.data if tb else b)
+            if ta and tb and arrays[0].dtype is not arrays[1].dtype:
+                arrays = _promoted(arrays[0], arrays[1])
             parents = args if ta and tb else (a if ta else None, b if tb else None)
             needs = _NEEDS_2[ta and a._requires_grad][tb and b._requires_grad]
         else:
@@ -423,6 +425,17 @@ _new_object = object.__new__
 _NEEDS_1 = ((False,), (True,))  # indexed by the input's requires_grad
 _NEEDS_2 = (((False, False), (False, True)), ((True, False), (True, True)))
 _NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _promoted(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two tensors' arrays as PyTorch promotes them: an integer or bool tensor meeting a float
+    one takes the float's dtype (NumPy would turn int64 with float32 into float64)."""
+    fa, fb = a.dtype.kind == "f", b.dtype.kind == "f"
+    if fa and not fb:
+        return a, b.astype(a.dtype)
+    if fb and not fa:
+        return a.astype(b.dtype), b
+    return a, b
 
 
 def _prefixed(e: Exception, op: str) -> Exception:
@@ -495,6 +508,9 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     if kind == "f":
         if want is None:
             if arr.dtype in _FLOAT_DTYPES:
+                # Python floats take the default dtype (set_default_dtype), arrays keep theirs.
+                if arr.dtype != DEFAULT_DTYPE and not isinstance(data, np.ndarray | np.generic):
+                    return arr.astype(DEFAULT_DTYPE)
                 return arr
             if arr.dtype.itemsize < 4:  # float16: float32 holds it exactly
                 return arr.astype(np.float32)

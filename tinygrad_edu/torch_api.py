@@ -108,6 +108,7 @@ def set_default_dtype(d: Any) -> None:
         raise TypeError(f"set_default_dtype: only float32 and float64 can be the default, "
                         f"got {dt}")
     _core.DEFAULT_DTYPE = dt
+    _random.set_program_default(dt)
 
 
 def _float_dtype(dtype: Any, op: str) -> np.dtype:
@@ -408,12 +409,19 @@ def logspace(start: Any, end: Any, steps: builtins.int, base: builtins.float = 1
 # tinygrad_edu.random reproduces PyTorch's CPU generator bit for bit; these wrap its arrays.
 
 
+def _draw(asked: Any, dtype: np.dtype) -> np.dtype:
+    """The stream to draw from: an asked-for dtype's own, else the program's default's (see
+    ``random.stream_dtype``: float32's until the program sets a default)."""
+    return dtype if asked is not None else _random.stream_dtype(dtype)
+
+
 def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: builtins.bool = False) -> Tensor:
     """Uniform samples from [0, 1) of ``size``: PyTorch's numbers for the same seed."""
     check_device(device)
     d = _float_dtype(dtype, "rand")
-    arr = _random.uniform(_size("rand", size), 0.0, 1.0, dtype=d, generator=generator)
+    arr = _random.uniform(_size("rand", size), 0.0, 1.0, dtype=_draw(dtype, d),
+                          generator=generator)
     return _leaf(np.asarray(arr, dtype=d), requires_grad)
 
 
@@ -422,7 +430,8 @@ def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = No
     """Standard normal samples of ``size``: PyTorch's numbers for the same seed."""
     check_device(device)
     d = _float_dtype(dtype, "randn")
-    arr = _random.normal(_size("randn", size), 0.0, 1.0, dtype=d, generator=generator)
+    arr = _random.normal(_size("randn", size), 0.0, 1.0, dtype=_draw(dtype, d),
+                         generator=generator)
     return _leaf(np.asarray(arr, dtype=d), requires_grad)
 
 
@@ -506,7 +515,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, *, generator: Any 
                         "normal(0.0, 1.0, size=(3,))")
     d = _float_dtype(dtype, "normal")
     arr = _random.normal(_size("normal", (size,)), builtins.float(mean), builtins.float(std),
-                         dtype=d, generator=generator)
+                         dtype=_draw(dtype, d), generator=generator)
     return _leaf(np.asarray(arr, dtype=d), requires_grad)
 
 

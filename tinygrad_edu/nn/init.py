@@ -76,14 +76,17 @@ def _random() -> Any:
 def _uniform(tensor: Tensor, a: float, b: float, generator: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
-    return _write(tensor, _random().uniform(_torch_shape(tensor), a, b, tensor.dtype, generator))
+    rnd = _random()
+    draw = rnd.stream_dtype(tensor.dtype)  # PyTorch's float32 stream by default: see random.py
+    return _write(tensor, rnd.uniform(_torch_shape(tensor), a, b, draw, generator))
 
 
 def _normal(tensor: Tensor, mean: float, std: float, generator: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init: expected a Tensor, got {type(tensor).__name__}")
-    return _write(tensor, _random().normal(_torch_shape(tensor), mean, std, tensor.dtype,
-                                           generator))
+    rnd = _random()
+    draw = rnd.stream_dtype(tensor.dtype)  # PyTorch's float32 stream by default: see random.py
+    return _write(tensor, rnd.normal(_torch_shape(tensor), mean, std, draw, generator))
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -161,7 +164,8 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    shape, dt, rnd = _torch_shape(tensor), tensor.dtype, _random()
+    shape, rnd = _torch_shape(tensor), _random()
+    dt = rnd.stream_dtype(tensor.dtype)  # PyTorch's float32 stream by default: see random.py
     if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
         lo, hi = dt.type(a), dt.type(b)  # the bounds as the tensor's dtype holds them
         result = np.asarray(rnd.normal(shape, mean, std, dt, generator))
@@ -224,7 +228,9 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tenso
     shape = _torch_shape(tensor)
     rows = shape[0]
     cols = tensor.size // rows
-    flat = np.asarray(_random().normal((rows, cols), 0.0, 1.0, tensor.dtype, generator))
+    rnd = _random()
+    flat = np.asarray(rnd.normal((rows, cols), 0.0, 1.0, rnd.stream_dtype(tensor.dtype),
+                                 generator))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
