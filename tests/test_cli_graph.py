@@ -105,7 +105,8 @@ def test_xor_nn_draws_layers(tmp_path: Path) -> None:
     out = tmp_path / "nn.dot"
     assert main(["graph", "xor-nn", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert '"0: Linear(in_features=3, out_features=4, bias=True)"' in text and '"2: Linear(in_features=4, out_features=1, bias=True)"' in text
+    assert '"0: Linear(in_features=3, out_features=4, bias=True)"' in text
+    assert '"2: Linear(in_features=4, out_features=1, bias=True)"' in text
     assert "subgraph cluster_" in text
 
 

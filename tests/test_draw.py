@@ -40,6 +40,11 @@ _SUBGRAPH = re.compile(r"^\s*subgraph (\w+) \{\s*$")
 _LABEL_STMT = re.compile(r"^\s*label=(" + _QUOTED + r"|\S+)")
 
 
+def _linear(name: str, n_in: int, n_out: int) -> str:
+    """A Linear layer's cluster label: its name and PyTorch's repr."""
+    return f"{name}: Linear(in_features={n_in}, out_features={n_out}, bias=True)"
+
+
 def _unquote(v: str) -> str:
     if v.startswith('"') and v.endswith('"'):
         return v[1:-1].replace('\\"', '"')
@@ -476,13 +481,13 @@ def test_sequential_mlp_layers_are_clusters_nested_in_the_sequential() -> None:
     dot = parse_dot(draw_graph(loss).source)
     seq = [c for c, info in dot.clusters.items() if info["label"].startswith("Sequential")]
     assert len(seq) == 1, dot.clusters
-    for label in ("0: Linear(in_features=3, out_features=4, bias=True)", "1: Sigmoid()", "2: Linear(in_features=4, out_features=1, bias=True)"):
+    for label in (_linear("0", 3, 4), "1: Sigmoid()", _linear("2", 4, 1)):
         found = dot.cluster_by_label(label)
         assert len(found) == 1, (label, dot.clusters)
         assert dot.clusters[found[0]]["parent"] == seq[0], (label, dot.clusters)
     assert dot.clusters[seq[0]]["parent"] is None
-    layer0 = dot.cluster_by_label("0: Linear(in_features=3, out_features=4, bias=True)")[0]
-    layer2 = dot.cluster_by_label("2: Linear(in_features=4, out_features=1, bias=True)")[0]
+    layer0 = dot.cluster_by_label(_linear("0", 3, 4))[0]
+    layer2 = dot.cluster_by_label(_linear("2", 4, 1))[0]
     # parameters carry their dotted names and sit in their layer's box
     assert dot.by_title("0.weight").cluster == layer0
     assert dot.by_title("0.bias").cluster == layer0
@@ -514,10 +519,10 @@ def test_custom_module_attribute_names_label_the_clusters() -> None:
     dot = parse_dot(draw_graph(out).source)
     top = [c for c, i in dot.clusters.items() if i["parent"] is None]
     assert len(top) == 1 and dot.clusters[top[0]]["label"].startswith("Net"), dot.clusters
-    for label in ("fc1: Linear(in_features=2, out_features=3, bias=True)", "act: Tanh()", "fc2: Linear(in_features=3, out_features=1, bias=True)"):
+    for label in (_linear("fc1", 2, 3), "act: Tanh()", _linear("fc2", 3, 1)):
         found = dot.cluster_by_label(label)
         assert len(found) == 1 and dot.clusters[found[0]]["parent"] == top[0], label
-    assert dot.by_title("fc1.weight").cluster == dot.cluster_by_label("fc1: Linear(in_features=2, out_features=3, bias=True)")[0]
+    assert dot.by_title("fc1.weight").cluster == dot.cluster_by_label(_linear("fc1", 2, 3))[0]
 
 
 def test_show_modules_false_draws_no_clusters() -> None:
@@ -540,7 +545,7 @@ def test_a_model_called_twice_gives_two_separate_clusters() -> None:
     for c in seq:
         assert dot.clusters[c]["parent"] is None, (
             f"a Sequential call is drawn inside another call: {dot.clusters}")
-    for label in ("0: Linear(in_features=2, out_features=2, bias=True)", "1: Tanh()"):
+    for label in (_linear("0", 2, 2), "1: Tanh()"):
         found = dot.cluster_by_label(label)
         assert sorted(dot.clusters[c]["parent"] for c in found) == sorted(seq), (
             label, dot.clusters)
@@ -557,7 +562,7 @@ def test_a_module_called_with_keyword_arguments_boxes_only_its_own_work() -> Non
     assert dot.clusters[seq[0]]["parent"] is None, (
         f"the model is drawn inside the loss's box: {dot.clusters}")
     assert dot.by_title("X").cluster is None
-    assert dot.cluster_by_label("0: Linear(in_features=3, out_features=4, bias=True)"), dot.clusters
+    assert dot.cluster_by_label(_linear("0", 3, 4)), dot.clusters
 
 
 # --------------------------------------------------------------------------- rendering
@@ -581,7 +586,7 @@ def test_renders_to_svg_with_every_node() -> None:
     titles = set(re.findall(r"<title>(.*?)</title>", svg))
     assert set(parsed.nodes) <= titles, set(parsed.nodes) - titles
     text = html.unescape(" ".join(re.findall(r"<text[^>]*>(.*?)</text>", svg)))
-    for name in ("X", "loss", "0.weight", "2.bias", "0: Linear(in_features=3, out_features=4, bias=True)", "MatMul", "Sigmoid"):
+    for name in ("X", "loss", "0.weight", "2.bias", _linear("0", 3, 4), "MatMul", "Sigmoid"):
         assert name in text, name
     assert GRAD_COLOR in svg.lower()
 
