@@ -67,6 +67,12 @@ XFAIL: dict[str, str] = {
         "AttributeError: w.grad.data.zero_(): .data is a plain np.ndarray, without zero_"
     ),
     "33_masks_and_label_smoothing.py": "TypeError: ~mask of a bool Tensor (Tensor.__invert__)",
+    "34_d2l_tensor_basics.py": "TypeError: int(a) of a one-element Tensor (Tensor.__int__)",
+    "36_d2l_autograd.py": "TypeError: y.backward(gradient=...) (the keyword is grad=)",
+    "37_print_model_and_shapes.py": (
+        "text differs: print(x.shape) gives (5, 8) and x.size() Size([5, 8]) "
+        "(PyTorch: torch.Size([5, 8]) for both)"
+    ),
 }
 
 _TINY_IMPORT = re.compile(r"^(?:import|from)\s+tinygrad_edu\b")
