@@ -1,5 +1,5 @@
 """What learners print while building a model: the module tree, shapes, sizes, parameter counts."""
-# expect: Sequential | torch.Size | size(1) | params | out shape
+# expect: Sequential | size(1) | params | out shape | trainable after freezing
 import tinygrad_edu as torch
 from tinygrad_edu import nn
 
