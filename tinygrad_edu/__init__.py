@@ -9,12 +9,18 @@ yet``.
 from typing import TYPE_CHECKING, Any
 
 from . import autograd, nn, optim, random
+from . import trace as _trace_module  # noqa: F401  (loaded now: see below)
 from .autograd import grad
 from .draw import draw_graph
 from .gradcheck import GradcheckReport, gradcheck, gradgradcheck, numerical_grad
 from .serialization import load, save
 from .tensor import Function, Tensor, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .torch_api import *  # noqa: F403 (the torch namespace; its __all__ lists it)
+
+# The torch namespace; its __all__ lists it. Two of its names are also names of submodules
+# (torch.tensor and torch.trace, the modules tensor.py and trace.py): both modules are loaded
+# above, so the functions below are what the package's attributes keep (a later
+# ``import tinygrad_edu.trace`` does not bind the attribute again).
+from .torch_api import *  # noqa: F403
 from .torch_api import __all__ as _torch_names
 from .torch_api import bool_, float32, int32
 

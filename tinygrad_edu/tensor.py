@@ -561,14 +561,23 @@ def _shape_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 class Size(tuple[int, ...]):
-    """What ``size()`` returns: the shape, as PyTorch's ``torch.Size`` (a tuple of ints)."""
+    """What ``.shape`` and ``size()`` return, as PyTorch's ``torch.Size``: a tuple of ints that
+    prints as PyTorch prints it (``torch.Size([2, 3])``) and reads as a tuple, ``(2, 3)``, in
+    an f-string such as an error message."""
 
     def numel(self) -> int:
         """The number of elements of a tensor of this shape."""
         return math.prod(self)
 
     def __repr__(self) -> str:
-        return f"Size({list(self)})"
+        return f"torch.Size({list(self)})"  # as PyTorch prints it: print(x.shape)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        # In an f-string (the engine's error messages: "shapes (4, 3) and (4, 1)") a shape
+        # reads as the tuple it is; print() and repr() show PyTorch's torch.Size([4, 3]).
+        return format(tuple.__repr__(self), spec)
 
 
 class _SizeInt(int):
@@ -805,9 +814,9 @@ class Tensor(TensorMethods, InplaceMethods):
         return None if self._ctx is None else self._ctx.fn.__name__
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The array's shape."""
-        return self.data.shape
+    def shape(self) -> Size:
+        """The array's shape, as a ``Size`` (a tuple that prints as PyTorch's)."""
+        return Size(self.data.shape)
 
     @property
     def ndim(self) -> int:
@@ -905,7 +914,45 @@ class Tensor(TensorMethods, InplaceMethods):
         return bool(self.data.reshape(()))
 
     def __float__(self) -> float:
-        return self.item()
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        """An integer tensor of one element serves where Python wants an int (``range(n)``)."""
+        if self.data.dtype.kind not in "iub":
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index, this one has dtype {self.dtype}")
+        return int(self.item())
+
+    # Logical operators of bool (and integer) tensors: masks, not differentiable.
+    def _logical(self, other: Any, ufunc: np.ufunc, op: str) -> Tensor:
+        value = other.data if isinstance(other, Tensor) else np.asarray(other)
+        for v in (self.data, value):
+            if v.dtype.kind not in "biu":
+                raise TypeError(f"{op}: only bool and integer tensors have it, got dtype {v.dtype}")
+        return Tensor._wrap(np.asarray(ufunc(self.data, value)))
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._logical(other, np.bitwise_and, "&")
+
+    __rand__ = __and__
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._logical(other, np.bitwise_or, "|")
+
+    __ror__ = __or__
+
+    def __xor__(self, other: Any) -> Tensor:
+        return self._logical(other, np.bitwise_xor, "^")
+
+    __rxor__ = __xor__
+
+    def __invert__(self) -> Tensor:
+        if self.data.dtype.kind not in "biu":
+            raise TypeError(f"~: only bool and integer tensors have it, got dtype {self.dtype}")
+        return Tensor._wrap(np.asarray(np.invert(self.data)))
 
     def __repr__(self) -> str:
         prefix = "Tensor("
@@ -972,14 +1019,21 @@ class Tensor(TensorMethods, InplaceMethods):
         grad: TensorLike | None = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
+        *,
+        gradient: TensorLike | None = None,
     ) -> None:
         """Accumulate d(self)/d(t) into ``t.grad`` for every ``t`` that requires grad.
 
-        ``grad`` is the gradient flowing into ``self`` (defaults to 1 for a one-element
-        tensor). Every tensor that requires grad gets ``.grad``, intermediates included.
-        Values saved for backward are released afterwards unless ``retain_graph=True``;
-        ``create_graph=True`` makes the gradients themselves differentiable.
+        ``grad`` (PyTorch's keyword: ``gradient``) is the gradient flowing into ``self``
+        (defaults to 1 for a one-element tensor). Every tensor that requires grad gets
+        ``.grad``, intermediates included. Values saved for backward are released afterwards
+        unless ``retain_graph=True``; ``create_graph=True`` makes the gradients themselves
+        differentiable.
         """
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: got both grad= and gradient=; give one of them")
+            grad = gradient
         _autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     # ----------------------------------------------------------------- operators

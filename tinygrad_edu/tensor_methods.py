@@ -922,6 +922,22 @@ class TensorMethods:
         """``div(other, rounding_mode="floor")``."""
         return self.div(other, rounding_mode="floor")
 
+    __floordiv__ = floor_divide
+
+    def __rfloordiv__(self: Tensor, other: Any) -> Tensor:
+        return self._wrap(np.asarray(_data(other))).div(self, rounding_mode="floor") \
+            if self.data.dtype.kind in "iub" else (other / self).floor()
+
+    def remainder(self: Tensor, other: Any) -> Tensor:
+        """``x - floor(x / other) * other`` (Python's ``%``: the sign of ``other``); the
+        gradient is 1 for ``x`` and ``-floor(x / other)`` for ``other``, as in PyTorch."""
+        return self - self.div(other, rounding_mode="floor") * other
+
+    __mod__ = remainder
+
+    def __rmod__(self: Tensor, other: Any) -> Tensor:
+        return other - (other / self).floor() * self
+
     def _rounded(self: Tensor, values: Any) -> Tensor:
         if self.data.dtype.kind != "f":  # whole numbers already
             return self._wrap(self.data.copy())
