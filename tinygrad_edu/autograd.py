@@ -383,7 +383,8 @@ def backward(
         retain_graph = create_graph
     if isinstance(tensors, Tensor):  # one root, as Tensor.backward calls it (every step)
         roots = [tensors]
-        _check_root(tensors)
+        if not tensors._requires_grad:
+            _check_root(tensors)
         g0 = [_root_grad(tensors, grad_tensors, create_graph)]
     else:
         roots = list(tensors)

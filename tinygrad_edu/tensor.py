@@ -1175,14 +1175,20 @@ class Tensor(TensorMethods, InplaceMethods):
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
             keepdims: bool | None = None, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (an int, a tuple, or ``None`` for all); the gradient is copied back."""
-        axes, keep = _reduce_args("sum", self.ndim, dim, keepdim, axis, keepdims)
+        if axis is None and keepdims is None:  # (the loss's .sum() of every training step)
+            axes, keep = _ops.normalize_axis("sum", dim, self.data.ndim), keepdim
+        else:
+            axes, keep = _reduce_args("sum", self.ndim, dim, keepdim, axis, keepdims)
         out = _ops.Sum.apply(self, axis=axes, keepdims=keep)
         return out if dtype is None else out.astype(dtype)
 
     def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
              keepdims: bool | None = None, dtype: Any = None) -> Tensor:
         """Average over ``dim`` (an int, a tuple, or ``None`` for all)."""
-        axes, keep = _reduce_args("mean", self.ndim, dim, keepdim, axis, keepdims)
+        if axis is None and keepdims is None:
+            axes, keep = _ops.normalize_axis("mean", dim, self.data.ndim), keepdim
+        else:
+            axes, keep = _reduce_args("mean", self.ndim, dim, keepdim, axis, keepdims)
         x = self if dtype is None else self.astype(dtype)
         if x.data.dtype.kind != "f":
             raise RuntimeError(
