@@ -2,8 +2,8 @@
 
 ``import tinygrad_edu as torch`` also gives PyTorch's namespace (``torch.tensor``,
 ``torch.zeros``, ``torch.cat``, ``torch.float32`` ...; see ``torch_api.py``). A name of
-PyTorch's that is missing raises ``AttributeError: tinygrad_edu does not implement torch.X
-yet``.
+PyTorch's that is missing raises ``NotImplementedInTinygradEdu`` (an ``AttributeError``):
+"tinygrad_edu does not implement torch.X yet".
 """
 
 from typing import TYPE_CHECKING, Any
@@ -62,8 +62,11 @@ _LAZY_MODULES = ("utils",)
 if not TYPE_CHECKING:  # (for mypy every attribute of the package is a known one)
 
     def __getattr__(name: str) -> Any:
-        """A missing name says it is a PyTorch name not implemented yet (hasattr is False)."""
+        """A missing PyTorch name says it is not implemented yet; a typo gets a hint
+        (hasattr is False for both: see torch_names.py)."""
         import importlib
+
+        from .torch_names import missing_attribute
 
         if name in _LAZY_MODULES:
             try:
@@ -71,6 +74,4 @@ if not TYPE_CHECKING:  # (for mypy every attribute of the package is a known one
             except ModuleNotFoundError as err:
                 if err.name != f"{__name__}.{name}":
                     raise
-        if name.startswith("__"):
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        raise AttributeError(f"tinygrad_edu does not implement torch.{name} yet")
+        raise missing_attribute(__name__, name)

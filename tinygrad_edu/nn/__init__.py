@@ -79,8 +79,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: a name of torch.nn that tinygrad_edu lacks (Conv2d, LSTM, ...) gets an error
-    # that says so, instead of Python's bare "has no attribute".
-    if name.startswith("_"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"tinygrad_edu does not implement torch.nn.{name} yet")
+    # PEP 562: Python calls this only for a name the module lacks; torch_names.py says whether
+    # it is a PyTorch name not implemented yet or a typo (with a hint).
+    from ..torch_names import missing_attribute
+
+    raise missing_attribute(__name__, name)

@@ -845,7 +845,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Any, margin: flo
 
 
 def __getattr__(name: str) -> Callable[..., Any]:
-    # PEP 562: a PyTorch function this module lacks gets an error that says so.
-    if name.startswith("_"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"tinygrad_edu does not implement torch.nn.functional.{name} yet")
+    # PEP 562: Python calls this only for a name the module lacks; torch_names.py says whether
+    # it is a PyTorch name not implemented yet or a typo (with a hint).
+    from ..torch_names import missing_attribute
+
+    raise missing_attribute(__name__, name)

@@ -130,7 +130,8 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: a part of torch.nn.utils this module lacks gets an error that says so.
-    if name.startswith("_"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    raise AttributeError(f"tinygrad_edu does not implement torch.nn.utils.{name} yet")
+    # PEP 562: Python calls this only for a name the module lacks; torch_names.py says whether
+    # it is a PyTorch name not implemented yet or a typo (with a hint).
+    from ..torch_names import missing_attribute
+
+    raise missing_attribute(__name__, name)

@@ -45,12 +45,10 @@ __all__ = [
     "lr_scheduler",
 ]
 
-# PyTorch optimizers not written yet: asking for one says so, instead of a bare AttributeError.
-_NOT_IMPLEMENTED = ("ASGD", "RAdam", "Rprop", "SparseAdam", "Adafactor", "Muon", "swa_utils")
-
 
 def __getattr__(name: str) -> Any:
-    if name in _NOT_IMPLEMENTED:
-        raise AttributeError(f"tinygrad_edu does not implement torch.optim.{name} yet; "
-                             f"it has {', '.join(__all__)}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # PEP 562: Python calls this only for a name the module lacks; torch_names.py says whether
+    # it is a PyTorch name not implemented yet or a typo (with a hint).
+    from ..torch_names import missing_attribute
+
+    raise missing_attribute(__name__, name)

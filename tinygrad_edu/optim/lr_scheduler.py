@@ -49,17 +49,13 @@ _EPOCH_DEPRECATED = (
     "deprecation, if epoch is different from None, the closed form is used instead of the "
     "new chainable form, where available.")
 
-# PyTorch schedulers not written yet: asking for one says so (see __getattr__ below).
-_NOT_IMPLEMENTED = ("SequentialLR", "ChainedScheduler", "PolynomialLR", "CyclicLR",
-                    "CosineAnnealingWarmRestarts")
-
 
 def __getattr__(name: str) -> Any:
-    if name in _NOT_IMPLEMENTED:
-        raise AttributeError(
-            f"tinygrad_edu does not implement torch.optim.lr_scheduler.{name} yet; "
-            f"it has {', '.join(__all__)}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # PEP 562: Python calls this only for a name the module lacks; torch_names.py says whether
+    # it is a PyTorch name not implemented yet or a typo (with a hint).
+    from ..torch_names import missing_attribute
+
+    raise missing_attribute(__name__, name)
 
 
 def _watch_optimizer_steps(opt: Optimizer) -> None:

@@ -43,3 +43,17 @@ __all__ = [
     "WeightedRandomSampler",
     "BatchSampler",
 ]
+
+
+# PEP 562: Python calls __getattr__ only for a name the module lacks; torch_names.py says whether
+# it is a PyTorch name not implemented yet or a typo (with a hint). Hidden from mypy, for which
+# every attribute of the module stays a known one.
+from typing import TYPE_CHECKING  # noqa: E402
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """A missing PyTorch name says it is not implemented yet; a typo gets a hint."""
+        from ...torch_names import missing_attribute
+
+        raise missing_attribute(__name__, name)
