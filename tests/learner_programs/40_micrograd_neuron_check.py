@@ -1,5 +1,5 @@
 """The micrograd lecture's check with PyTorch: one tanh neuron, its value and input gradients."""
-# expect: ---- | x2 | w2 | x1 | w1 | second neuron
+# expect: --- | x2 | w2 | x1 | w1 | second neuron
 import tinygrad_edu as torch
 
 torch.set_default_dtype(torch.float64)
