@@ -453,7 +453,7 @@ class TestNextFunctions:
 # --------------------------------------------------------------------------- autograd.Function
 
 
-def _functions(m: Any) -> dict[str, type]:
+def _functions(m: Any) -> dict[str, Any]:
     """PyTorch's tutorial functions, the same code for both modules."""
 
     class MyReLU(m.autograd.Function):

@@ -39,6 +39,7 @@ def _ours_and_theirs(ours_fn: Callable[[Tensor], Any], theirs_fn: Callable[[Any]
     up = UP if out.shape == (2, 3) else np.ones(out.shape)
     out.backward(up)
     t_out.backward(torch.from_numpy(up))
+    assert t.grad is not None and tt.grad is not None
     np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=TORCH_TOL, atol=TORCH_TOL)
 
 

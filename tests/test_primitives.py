@@ -51,8 +51,9 @@ def _check(ours: Callable[..., Any], theirs: Callable[..., Any], arrays: list[np
         if pairs:
             vs = [rng.standard_normal(g.shape) for g, _ in pairs]
             s = sum(((g * v).sum() for (g, _), v in zip(pairs, vs, strict=True)), Tensor(0.0))
-            ts_ = sum((tgr * torch.from_numpy(v)).sum()
-                      for (_, tgr), v in zip(pairs, vs, strict=True))
+            ts_ = torch.zeros((), dtype=torch.float64)
+            for (_, tgr), v in zip(pairs, vs, strict=True):
+                ts_ = ts_ + (tgr * torch.from_numpy(v)).sum()
             if s.requires_grad:
                 hv = tg.autograd.grad(s, xs, allow_unused=True)
                 t_hv = torch.autograd.grad(ts_, ts, allow_unused=True)
