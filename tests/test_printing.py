@@ -388,7 +388,8 @@ b3.transpose(-2, -1) | x.expand(2, 3, 4) | v.expand(3, 4) | x.clone() | x[0] | x
 x[:, 1:3] | x[0, 1] | x[1:3, 0] | x[0, 1:3] | x[[0, 2]] | x[torch.tensor([0, 2])] | x[x > 0]
 x[range(3), [0, 1, 2]] | x[:, [0, 1]] | x[...] | x[:] | x[..., 0] | x[:, :] | x[0, :]
 x[0, None] | x[torch.tensor(1)] | x[1:3, :] | x[0:3] | x[0:3, 0:4] | x[::2] | x[-1]
-x[..., None] | x[0, [0, 1]] | torch.where(x > 0, x, 0.0) | torch.cat([x, x]) | torch.cat([x, x], 1)
+x[..., None] | x[0, [0, 1]] | x[:, -4:] | x[:, 0:100] | x[:, :4] | x[:, 0:4:1]
+torch.where(x > 0, x, 0.0) | torch.cat([x, x]) | torch.cat([x, x], 1)
 x.cumsum(0) | x.cumsum(dim=1) | x.prod() | x.prod(1) | x.sin() | x.cos() | x.neg()
 x.add(x, alpha=2) | x.sub(1) | x.mul(2) | x.div(2) | torch.outer(u, v) | s * 2
 s.unsqueeze(0) | x.relu().sum() | (x @ w).tanh() | ((x @ w) ** 2).mean()

@@ -594,8 +594,7 @@ def _index_name(index: Any, shape: tuple[int, ...]) -> str:
         if kind == "int":
             last, dim = "SelectBackward0", dim + 1
         elif kind == "slice":
-            n = shape[dim] if dim < len(shape) else 0
-            if part.indices(n) != (0, n, 1):  # a full slice inside a tuple records nothing
+            if not _whole(part, shape[dim] if dim < len(shape) else 0):
                 last = "SliceBackward0"
             dim += 1
         elif kind == "none":
@@ -603,6 +602,14 @@ def _index_name(index: Any, shape: tuple[int, ...]) -> str:
         else:  # Ellipsis: skip the dims the other parts do not consume
             dim += max(len(shape) - consumed, 0)
     return last
+
+
+def _whole(part: slice, n: int) -> bool:
+    """A slice inside a tuple index that PyTorch skips (records nothing): ``:``, ``0:``,
+    ``:n`` or beyond, step 1. It compares the bounds as written: ``-n:`` is a slice."""
+    start, stop, step = part.start, part.stop, part.step
+    return (start is None or start == 0) and (step is None or step == 1) and \
+        (stop is None or stop >= n)
 
 
 def _kind(part: Any) -> str:
