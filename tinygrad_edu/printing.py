@@ -428,7 +428,7 @@ def _prod(ctx: Context) -> str:
 
 
 def _matmul(ctx: Context) -> str:
-    a, b = _array(_arg(ctx, 0)), _array(_arg(ctx, 1))
+    a, b = _torch_layout(_arg(ctx, 0), 0), _torch_layout(_arg(ctx, 1), 0)
     need = ctx.needs_input_grad
     return _matmul_name(a.shape, b.shape, a.strides, b.strides,
                         bool(need and need[0]), bool(len(need) > 1 and need[1]))
