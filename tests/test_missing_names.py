@@ -301,13 +301,21 @@ def test_from_import_of_what_exists_still_works() -> None:
     from tinygrad_edu.utils.data import DataLoader  # noqa: F401
 
     assert data_module is data
-    # a submodule not imported yet still imports (the from-list import runs before the read)
-    fresh = [m for m in ("stepper", "cli", "documents") if f"tinygrad_edu.{m}" not in sys.modules]
-    if not fresh:
-        pytest.skip("every candidate submodule is imported already")
-    namespace: dict[str, object] = {}
-    exec(f"from tinygrad_edu import {fresh[0]}", namespace)
-    assert namespace[fresh[0]] is sys.modules[f"tinygrad_edu.{fresh[0]}"]
+    # A submodule not imported yet still imports (the from-list import runs before the read):
+    # stepper.py is made to look unimported, then put back as it was.
+    key = "tinygrad_edu.stepper"
+    saved_module, saved_attr = sys.modules.pop(key, None), vars(tinygrad_edu).pop("stepper", None)
+    try:
+        namespace: dict[str, object] = {}
+        exec("from tinygrad_edu import stepper", namespace)
+        assert namespace["stepper"] is sys.modules[key]
+    finally:
+        sys.modules.pop(key, None)
+        vars(tinygrad_edu).pop("stepper", None)
+        if saved_module is not None:
+            sys.modules[key] = saved_module
+        if saved_attr is not None:
+            tinygrad_edu.stepper = saved_attr
 
 
 # ----------------------------------------------- devices and dtypes that will never exist

@@ -102,7 +102,7 @@ def _in_from_import(depth: int) -> bool:
 
 
 def _hint(module: str, torch_name: str, names: tuple[str, ...], name: str) -> str:
-    """"; did you mean ...?" for a name PyTorch lacks, or "" when nothing is close."""
+    """The suffix "; did you mean ...?" for a name PyTorch lacks ("" when nothing is close)."""
     import difflib
 
     mod = sys.modules.get(module)
