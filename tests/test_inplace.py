@@ -128,18 +128,12 @@ METHODS: dict[str, tuple[Callable[[Any, Any], Any], bool]] = {
     "chain zero_().add_().mul_()": (lambda x, o: x.zero_().add_(o).mul_(o), True),
 }
 
-# zero_ and fill_ with a number keep a non-leaf in the graph in PyTorch (ZeroBackward0 /
-# FillBackward0: requires_grad stays True and the gradient behind it is zeros); here the
-# tensor is cut from the graph (requires_grad False), so backward() raises.
-_CUT = ("zero_/fill_ on a non-leaf cut it from the graph (requires_grad becomes False); "
-        "PyTorch keeps it (ZeroBackward0/FillBackward0) and backward gives zero gradients")
 # An overwrite (fill_, copy_) drops the overwritten history here, so the leaves behind it keep
 # .grad None; PyTorch keeps the edge with a zero gradient, so they get zeros.
-_DROPPED = ("an in-place overwrite (fill_, copy_, zero_) of a non-leaf drops its old history: "
-            "the leaf behind it keeps .grad None; PyTorch gives it a zero gradient")
-_RECORDED_XFAIL = {"zero_": _CUT, "fill_(number)": _CUT, "fill_(0-d tensor)": _DROPPED,
-                   "copy_": _DROPPED, "copy_(row, broadcast)": _DROPPED,
-                   "chain zero_().add_().mul_()": _CUT}
+_DROPPED = ("an in-place overwrite (fill_ with a tensor, copy_) of a non-leaf drops its old "
+            "history: the leaf behind it keeps .grad None; PyTorch gives it a zero gradient")
+_RECORDED_XFAIL = {"fill_(0-d tensor)": _DROPPED, "copy_": _DROPPED,
+                   "copy_(row, broadcast)": _DROPPED}
 
 
 def _method_params(only_o: bool = False, xfails: dict[str, str] | None = None) -> list[Any]:
@@ -325,10 +319,6 @@ class TestOperators:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "`x += o` on a tensor in a recorded graph builds a new tensor (Tensor._inplace's "
-        "fallback) instead of changing x in place: another name for x (an alias, a list entry) "
-        "keeps the old value; PyTorch changes the tensor itself"))
     @pytest.mark.parametrize("op", ["+=", "*="])
     def test_an_alias_sees_the_change(self, op):
         def prog(m):
@@ -344,9 +334,6 @@ class TestOperators:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "`y += 1` on exp's output in a recorded graph is out of place here, so the version "
-        "counter never sees it; PyTorch raises at backward (exp saved its output)"))
     def test_operator_on_a_saved_output_raises_at_backward(self):
         def prog(m):
             a = T(m, A, True)
@@ -393,10 +380,6 @@ class TestOperators:
 class TestSelfAliasing:
     """The other operand of an in-place method is the tensor itself."""
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "h.add_(h) on a non-leaf: the recorded Add takes h itself as its input (a self-loop "
-        "in the graph), so the gradient through the second operand is lost: a.grad is 1, "
-        "PyTorch gives 2"))
     def test_add_self(self):
         def prog(m):
             a = T(m, [1.0, 2.0], True)
@@ -682,10 +665,6 @@ class TestViews:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "basic indexing (x[0], x[:, 1], x[1:]) returns a copy here; in PyTorch it is a view, "
-        "so x[1].add_(v), x[:, 1].fill_(7) or W[0].mul_(0.5) change x. Here they silently "
-        "change nothing"))
     @pytest.mark.parametrize("view", [
         pytest.param(lambda x: x[1], id="x[1]"),
         pytest.param(lambda x: x[:, 1], id="x[:, 1]"),
@@ -701,9 +680,6 @@ class TestViews:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "with no_grad(): W[0].mul_(0.5) leaves W unchanged (W[0] is a copy here, a view in "
-        "PyTorch)"))
     def test_scaling_one_row_of_a_weight_under_no_grad(self):
         def prog(m):
             w = T(m, np.ones((2, 2)), True)
@@ -714,10 +690,6 @@ class TestViews:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "x.t().contiguous() returns the transposed view itself (tensor_methods.contiguous "
-        "returns self), so changing it changes x; PyTorch's contiguous() copies a "
-        "non-contiguous tensor"))
     def test_contiguous_of_a_transpose_is_a_copy(self):
         def prog(m):
             x = T(m, np.arange(6.0).reshape(2, 3))
