@@ -107,15 +107,11 @@ DEFAULT_FLOAT = [
 ]
 
 # The bugs among them (tinygrad_edu's result differs from PyTorch's).
-_SIGMOID = ("sigmoid of an integer tensor raises KeyError: 'l' (Sigmoid's overflow cap is "
-            "looked up by the input's dtype char); PyTorch gives the default float dtype")
 _DEFAULT = ("an integer tensor meeting a Python float (or an op with a float result) gives "
             "float64 after set_default_dtype(float32); PyTorch gives the default float dtype")
-_XFAIL_DEFAULT_FLOAT = {
-    ("float64", "i.sigmoid()"): _SIGMOID,
-    ("float32", "i.sigmoid()"): _SIGMOID,
-    **{("float32", e): _DEFAULT for e in DEFAULT_FLOAT if e != "i.sigmoid()"},
-}
+_XFAIL_DEFAULT_FLOAT = {("float32", e): _DEFAULT for e in DEFAULT_FLOAT}
+
+
 def _exact_params() -> list[Any]:
     return [pytest.param(e, id=e) for e in EXACT]
 
@@ -132,9 +128,6 @@ class TestDtypesAndValues:
             request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
         _same_tensor(_run(expr, tg), _run(expr, torch))
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "where(cond, float32 tensor, int64 tensor) gives float64 (NumPy's promotion: Where has "
-        "three inputs and skips the two-input promotion of Function.apply); PyTorch: float32"))
     def test_where_of_float32_and_integer(self):
         _same_tensor(_run("m.where(b, f32, i)", tg), _run("m.where(b, f32, i)", torch))
 
