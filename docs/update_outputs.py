@@ -50,6 +50,18 @@ def update(page: Path, hooks: Any) -> bool:
     return new != text
 
 
+def _reset_defaults() -> None:
+    """The state a fresh process starts with (as tests/conftest.py restores after each test)."""
+    import numpy as np
+
+    import tinygrad_edu  # noqa: F401  (loads the engine module)
+    from tinygrad_edu import printing, random
+
+    sys.modules["tinygrad_edu.tensor"].DEFAULT_DTYPE = np.dtype(np.float64)
+    random.set_program_default(np.float32)
+    printing.set_printoptions(profile="default")
+
+
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -57,6 +69,7 @@ def main(argv: list[str]) -> int:
     hooks = _hooks()
     pages = [Path(p).resolve() for p in argv] or sorted((ROOT / "docs").rglob("*.md"))
     for page in pages:
+        _reset_defaults()  # a page that changes the default dtype must not change the next one
         if update(page, hooks):
             print(f"updated {page.relative_to(ROOT)}")
     return 0

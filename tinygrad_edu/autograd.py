@@ -105,8 +105,8 @@ def add_hook(t: Tensor, hook: Callable[[Tensor], Any]) -> RemovableHandle:
     entry = _hooked.get(key)
     if entry is None or entry[0]() is not t:
 
-        def forget(_: Any, key: int = key) -> None:  # the tensor is gone: so are its hooks
-            _hooked.pop(key, None)
+        def forget(_: Any, key: int = key, hooked: dict[int, Any] = _hooked) -> None:
+            hooked.pop(key, None)  # the tensor is gone: so are its hooks
 
         entry = (weakref.ref(t, forget), [])
         _hooked[key] = entry

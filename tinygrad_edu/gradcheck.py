@@ -361,10 +361,26 @@ def torch_gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6,
     """PyTorch's ``torch.autograd.gradcheck(func, inputs)``: True, or a ``GradcheckError``
     with ``gradcheck``'s report (False with ``raise_exception=False``)."""
     ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    report = gradcheck(func, *ins, eps=eps, atol=atol, rtol=rtol)
+    fn, tensors = _tensors_only(func, ins)
+    report = gradcheck(fn, *tensors, eps=eps, atol=atol, rtol=rtol)
     if not report.ok and raise_exception:
         raise GradcheckError(f"gradcheck: Jacobian mismatch\n{report}")
     return report.ok
+
+
+def _tensors_only(func: Callable[..., Any], inputs: tuple[Any, ...]
+                  ) -> tuple[Callable[..., Any], tuple[Tensor, ...]]:
+    """``func`` of the tensors among ``inputs`` alone, the other arguments held fixed (PyTorch's
+    gradcheck takes numbers and None among its inputs)."""
+    where = [i for i, x in enumerate(inputs) if isinstance(x, Tensor)]
+
+    def fn(*tensors: Tensor) -> Any:
+        args = list(inputs)
+        for i, t in zip(where, tensors, strict=True):
+            args[i] = t
+        return func(*args)
+
+    return fn, tuple(inputs[i] for i in where)
 
 
 def torch_gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
@@ -373,6 +389,7 @@ def torch_gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any
     """PyTorch's ``torch.autograd.gradgradcheck(func, inputs)``: True, or a
     ``GradcheckError`` (False with ``raise_exception=False``)."""
     ins = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    func, ins = _tensors_only(func, ins)
     gouts = None if grad_outputs is None else (
         [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs))
     report = gradgradcheck(func, *ins, grad_outputs=gouts, eps=eps, atol=atol, rtol=rtol)

@@ -57,19 +57,23 @@ def update(t: Tensor, name: str, compute: Callable[[Tensor], Tensor], *others: A
             "is recorded (its gradient would lose its meaning); change it inside "
             "`with torch.no_grad():` (or through .data), as an optimizer does"
         )
-    if t.data.base is not None and t._ctx is not None:
+    if t.data.base is not None or core.has_views(t.data):
+        # Its memory is shared with another tensor (a view, or viewed): that tensor's values
+        # would change too, but not its place in the graph.
         raise NotImplementedError(
-            f"tinygrad_edu does not implement {name} on a view of another tensor inside a "
-            f"recorded graph yet (this tensor of shape {t.shape} shares its memory with the "
-            "tensor it was viewed from); compute out of place instead, e.g. y = y + 1, or "
-            ".clone() the view first"
+            f"tinygrad_edu does not implement {name} inside a recorded graph on a tensor that "
+            f"shares its memory with another one (a view such as x.view(...), x.t() or "
+            f"x[0], or a tensor viewed that way) yet (shape {t.shape}); compute out of place "
+            "instead (y = y + 1), assign with x[index] = value, or .clone() first"
         )
     old = core.Tensor._wrap(t.data.copy())
     old._ctx = t._ctx
     old._requires_grad = t._requires_grad
     old.name = t.name
-    _rewire_uses(t, old)
     result = compute(old)
+    # Every op that used t so far, including those compute just recorded when t is its own
+    # operand (h.add_(h)), used its previous value: point them at old.
+    _rewire_uses(t, old, saved_from=result._ctx)
     _write(t, name, result)
     ctx = result._ctx
     t._ctx = ctx
@@ -100,23 +104,28 @@ def _write(t: Tensor, name: str, result: Tensor) -> None:
     _tensor_module().bump_version(t.data)
 
 
-def _rewire_uses(t: Tensor, old: Tensor) -> None:
-    """Point every recorded op that used ``t`` at ``old`` (they used its previous value)."""
+def _rewire_uses(t: Tensor, old: Tensor, saved_from: Any = None) -> None:
+    """Point every recorded op that used ``t`` at ``old`` (they used its previous value).
+
+    ``saved_from``: the context of the change itself, whose saved copy of ``t``'s values
+    (when ``t`` was also its operand) is ``old``'s array from now on.
+    """
     core = _tensor_module()
     tuples = [r for r in gc.get_referrers(t) if type(r) is tuple]
-    if not tuples:
-        return
-    ids = {id(r) for r in tuples}
-    for obj in gc.get_referrers(*tuples):
-        if type(obj) is not core.Context:
-            continue
-        same = obj.args is obj.parents
-        if id(obj.parents) in ids:
-            obj.parents = tuple(old if p is t else p for p in obj.parents)
-        if same:
-            obj.args = obj.parents
-        elif id(obj.args) in ids:
-            obj.args = tuple(old if a is t else a for a in obj.args)
+    if tuples:
+        ids = {id(r) for r in tuples}
+        for obj in gc.get_referrers(*tuples):
+            if type(obj) is not core.Context:
+                continue
+            same = obj.args is obj.parents
+            if id(obj.parents) in ids:
+                obj.parents = tuple(old if p is t else p for p in obj.parents)
+            if same:
+                obj.args = obj.parents
+            elif id(obj.args) in ids:
+                obj.args = tuple(old if a is t else a for a in obj.args)
+    if saved_from is not None and saved_from.saved:
+        saved_from.saved = tuple(old.data if v is t.data else v for v in saved_from.saved)
 
 
 class InplaceMethods:
@@ -137,8 +146,16 @@ class InplaceMethods:
                                    f"{value.shape}")
             return update(self, "fill_",
                           lambda t: value.reshape(()).astype(t.dtype).broadcast_to(t.shape), value)
-        return update(self, "fill_",
-                      lambda t: core.Tensor._wrap(np.full(t.shape, value, dtype=t.dtype)))
+        def filled(t: Tensor) -> Tensor:
+            full = core.Tensor._wrap(np.full(t.shape, value, dtype=t.dtype))
+            if not t._requires_grad:
+                return full
+            # Recorded: still a node of the graph, passing a gradient of 0 to the old value.
+            from . import ops
+
+            return ops.Where.apply(np.ones(t.shape, dtype=bool), full, t)
+
+        return update(self, "fill_", filled)
 
     def add_(self: Tensor, other: Any, alpha: float = 1) -> Tensor:
         """``self += alpha * other``, in place."""

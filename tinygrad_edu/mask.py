@@ -17,7 +17,8 @@ import numpy as np
 def _tensor(data: np.ndarray) -> Any:
     from .tensor import Tensor
 
-    return Tensor._wrap(np.ascontiguousarray(data))
+    arr = np.asarray(data)
+    return Tensor._wrap(arr if arr.flags.c_contiguous else arr.copy())
 
 
 def _dim(dim: Any, axis: Any) -> Any:
@@ -63,9 +64,12 @@ class BoolArray(np.ndarray):
 
     def sum(self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None,  # type: ignore[override]
             keepdims: builtins.bool | None = None, dtype: Any = None, out: Any = None) -> Any:
-        """The number of true elements (along ``dim``), as NumPy counts them."""
+        """The number of true elements (along ``dim``): an int64 tensor, as in PyTorch
+        (``(pred == y).sum().item()``); with NumPy's ``out=`` an array, as NumPy's."""
         keep = keepdim if keepdims is None else keepdims
-        return np.asarray(self).sum(axis=_dim(dim, axis), keepdims=keep, dtype=dtype, out=out)
+        counts = np.asarray(self).sum(axis=_dim(dim, axis), keepdims=keep,
+                                      dtype=np.int64 if dtype is None else dtype, out=out)
+        return counts if out is not None else _tensor(np.asarray(counts))
 
     def any(self, dim: Any = None, keepdim: builtins.bool = False, *, axis: Any = None,  # type: ignore[override]
             keepdims: builtins.bool | None = None, out: Any = None) -> Any:

@@ -17,13 +17,14 @@ to the input's shape in one place (``autograd._sum_to``).
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .tensor import Context, Function, Tensor
+from .tensor import Context, Function, Tensor, is_grad_enabled, note_view
 
 # --------------------------------------------------------------------------- helpers
 # These dispatch on the type of the gradient: arrays on the first-order path, tensors
@@ -48,6 +49,10 @@ def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return out
 
 
+class DimError(IndexError, ValueError):
+    """A dim out of range: PyTorch raises IndexError, NumPy an AxisError (a ValueError)."""
+
+
 def normalize_axis(op: str, axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     """Axes as a sorted tuple of non-negative ints (all axes for ``None``)."""
     if axis is None:
@@ -59,7 +64,8 @@ def normalize_axis(op: str, axis: int | Sequence[int] | None, ndim: int) -> tupl
         if not isinstance(a, int | np.integer):
             raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
         if not -n <= a < n:
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dims")
+            raise DimError(f"{op}: dim {a} is out of range for a tensor with {ndim} dims "
+                           f"(expected a dim in [{-n}, {n - 1}])")
         out.append(int(a) % n)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
@@ -101,7 +107,8 @@ def _is_basic(index: Any) -> bool:
 # --------------------------------------------------------------------------- elementwise
 
 # Largest argument of exp that does not overflow, by dtype: float64 ('d'), float32 ('f').
-_EXP_CAP = {"d": 709.0, "f": 88.0}
+# (An integer input's result is float64: the float64 cap.)
+_EXP_CAP: dict[str, float] = collections.defaultdict(lambda: 709.0, {"d": 709.0, "f": 88.0})
 
 
 # add: d(a+b)/da = 1, d(a+b)/db = 1
@@ -157,6 +164,11 @@ class Mul(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return (grad * b if need_a else None), (grad * a if need_b else None)
+
+    @staticmethod
+    def saved_used(ctx: Context) -> tuple[bool, ...]:
+        need_a, need_b = ctx.needs_input_grad  # a is read for b's gradient, b for a's
+        return need_b, need_a
 
 
 # div: d(a/b)/da = 1/b, d(a/b)/db = -a/b**2 = -out/b
@@ -306,19 +318,20 @@ class Tanh(Function):
         return grad * (1.0 - out * out)
 
 
-# relu: d = 1 where x > 0, else 0 (0 at the kink)
+# relu: d = 1 where out > 0 (where x > 0), else 0 (0 at the kink)
 class ReLU(Function):
     elementwise = True
 
     @staticmethod
     def forward(ctx: Context, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return np.maximum(x, 0.0).astype(x.dtype, copy=False)
+        out = np.maximum(x, 0.0).astype(x.dtype, copy=False)
+        ctx.save_for_backward(out)  # the output, as PyTorch saves it
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return grad * (x > 0)
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)
 
 
 # clamp: d = 1 where low <= x <= high, else 0
@@ -379,6 +392,11 @@ class MatMul(Function):
             raise ValueError(
                 f"matmul: batch dimensions of shapes {a.shape} and {b.shape} do not broadcast"
             ) from None
+
+    @staticmethod
+    def saved_used(ctx: Context) -> tuple[bool, ...]:
+        need_a, need_b = ctx.needs_input_grad  # a is read for b's gradient, b for a's
+        return need_b, need_a
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -519,7 +537,10 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
-        return x.reshape(shape)
+        out = x.reshape(shape)
+        if out.base is not None:  # a view: x's memory is now shared (see tensor.note_view)
+            note_view(x)
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -536,6 +557,7 @@ class Transpose(Function):
                 f"{x.shape}"
             )
         ctx.inverse = tuple(np.argsort([a % x.ndim for a in axes]))
+        note_view(x)  # the result is a view of x
         return x.transpose(axes)
 
     @staticmethod
@@ -564,7 +586,14 @@ class GetItem(Function):
         ctx.in_shape = x.shape
         ctx.index = index
         out = x[index]
-        return out.copy() if isinstance(out, np.ndarray) else np.asarray(out)
+        if not isinstance(out, np.ndarray):
+            return np.asarray(out)
+        # Basic indexing gives a view, as in PyTorch (x[0].zero_() changes x) unless the graph
+        # is recorded (a recorded in-place change of a view is not implemented: a copy there).
+        if out.base is not None and not (ctx.needs_input_grad[0] and is_grad_enabled()):
+            note_view(x)
+            return out
+        return out.copy() if out.base is not None else out
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
@@ -611,6 +640,12 @@ class Where(Function):
         cond = np.asarray(cond)
         if cond.dtype != np.bool_:
             raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and \
+                a.dtype.kind != b.dtype.kind:  # an integer side takes the float side's dtype
+            if a.dtype.kind == "f":
+                b = b.astype(a.dtype)
+            elif b.dtype.kind == "f":
+                a = a.astype(b.dtype)
         try:
             out = np.where(cond, a, b)
         except ValueError:

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import numpy as np
 
+from . import printing as _printing
 from .inplace import InplaceMethods
+from .inplace import update as _inplace_update
 from .mask import as_mask
 from .tensor_methods import TensorMethods
 
@@ -165,6 +167,30 @@ def bump_version(arr: np.ndarray) -> None:
         _prune_at = 2 * len(_changed) + 64
 
 
+# Arrays whose memory a view op (reshape, transpose, basic indexing) shared with its result:
+# id(owner) -> weak reference. A recorded in-place change of such memory would change another
+# tensor's values behind its place in the graph, so it is refused (see inplace.update).
+_viewed: dict[int, Any] = {}
+
+
+def note_view(arr: np.ndarray) -> None:
+    """Record that a tensor now shares ``arr``'s memory (a view op made one)."""
+    owner = _owner(arr)
+    ref = _viewed.get(id(owner))
+    if ref is None or ref() is not owner:
+        if len(_viewed) > 256:  # forget arrays that no longer exist
+            for k in [k for k, r in _viewed.items() if r() is None]:
+                del _viewed[k]
+        _viewed[id(owner)] = weakref.ref(owner)
+
+
+def has_views(arr: np.ndarray) -> bool:
+    """Whether a view op shared ``arr``'s memory with another tensor."""
+    owner = _owner(arr)
+    ref = _viewed.get(id(owner))
+    return ref is not None and ref() is owner
+
+
 def current_epoch() -> int:
     """The version counter's count of in-place changes so far, all arrays together."""
     return _epoch
@@ -237,11 +263,11 @@ class Context:
                      for p in self.parents)
 
     def name(self) -> str:
-        """The node's name, as PyTorch's (``MulBackward``)."""
-        return f"{self.fn.__name__}Backward"
+        """The node's name, as PyTorch's grad_fn is named (``MulBackward0``)."""
+        return _printing.node_name(self)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object>"
+        return f"<{self.name()} object at {hex(id(self))}>"
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep values (arrays, usually inputs or the output) for ``backward``.
@@ -274,8 +300,9 @@ class Context:
 
     def _check_versions(self, saved: tuple[Any, ...]) -> None:
         """Raise if a value saved for backward was changed in place after it was saved."""
-        for v in saved:
-            if _changed_since(v, self.epoch):
+        used = self.fn.saved_used(self)
+        for k, v in enumerate(saved):
+            if (used is None or used[k]) and _changed_since(v, self.epoch):
                 what = "a value"
                 for i, p in enumerate(self.parents):
                     if p is not None and _owner(p.data) is _owner(v):
@@ -311,10 +338,10 @@ class AccumulateGrad:
         self.next_functions: tuple[Any, ...] = ()
 
     def name(self) -> str:
-        return "AccumulateGrad"
+        return "torch::autograd::AccumulateGrad"
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad object>"
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AccumulateGrad) and other.variable is self.variable
@@ -344,6 +371,12 @@ class Function:
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError
+
+    @staticmethod
+    def saved_used(ctx: Context) -> tuple[bool, ...] | None:
+        """Which saved values this node's backward will read (None: all of them). A value it
+        will not read may change in place before backward, as PyTorch allows."""
+        return None
 
     @staticmethod
     def backward(ctx: Context, grad_output: Any) -> Any:
@@ -693,7 +726,7 @@ class Tensor(TensorMethods, InplaceMethods):
         >>> y = (x * x).sum()
         >>> y.backward()
         >>> x.grad
-        Tensor([2., 4.])
+        tensor([2., 4.])
     """
 
     __slots__ = ("data", "_grad", "_requires_grad", "_ctx", "name", "__weakref__")
@@ -702,6 +735,20 @@ class Tensor(TensorMethods, InplaceMethods):
                         **kwargs: Any) -> Any:
         """What NumPy does with a tensor operand (see ``_numpy_ufunc``)."""
         return _numpy_ufunc(ufunc, method, inputs, out, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """A NumPy function (``np.dot``, ``np.sum``...) computes on the arrays; one that would
+        silently drop the graph of a tensor that requires grad raises instead."""
+        result = func(*_arrays_in(args), **_arrays_in(kwargs))
+        if _grad_mode.enabled and _any_requires_grad((args, kwargs)) and \
+                isinstance(result, np.ndarray | np.floating) and \
+                np.asarray(result).dtype.kind == "f":
+            raise TypeError(
+                f"numpy.{func.__name__} on a tensor that requires grad would lose its graph: use "
+                "the tensor's own methods (or tinygrad_edu's functions, e.g. x @ w for np.dot), "
+                "or pass t.detach().numpy()"
+            )
+        return result
 
     data: np.ndarray
     # What ``.grad`` reads: None, a Tensor, or (left there by backward) a bare gradient array,
@@ -718,6 +765,13 @@ class Tensor(TensorMethods, InplaceMethods):
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
+        if type(requires_grad) is int or type(dtype) is int:  # torch.Tensor(3, 4): a shape
+            raise TypeError(
+                f"Tensor: Tensor(data, requires_grad=False, dtype=None) takes the data; "
+                f"Tensor({data!r}, {requires_grad!r}{'' if dtype is None else ', ' + repr(dtype)})"
+                " looks like PyTorch's old Tensor(*sizes): write torch.empty(...) or "
+                "torch.zeros(...) for a tensor of that shape"
+            )
         self.data = _to_array(data, dtype)
         self._grad = None
         if requires_grad:
@@ -955,18 +1009,14 @@ class Tensor(TensorMethods, InplaceMethods):
         return Tensor._wrap(np.asarray(np.invert(self.data)))
 
     def __repr__(self) -> str:
-        prefix = "Tensor("
-        body = np.array2string(self.data, separator=", ", prefix=prefix)
-        extras = []
-        if self.data.dtype != DEFAULT_DTYPE:
-            extras.append(f"dtype={self.data.dtype}")
-        if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.fn.__name__}>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        if self.name is not None:
-            extras.append(f"name={self.name!r}")
-        return prefix + body + "".join(", " + e for e in extras) + ")"
+        """PyTorch's print-out, character for character: ``tensor([0.4963, 0.7682],
+        grad_fn=<MulBackward0>)`` (see ``printing.py``; ``set_printoptions`` changes it)."""
+        return _printing.format_tensor(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return _printing.format_tensor_spec(self, spec)
 
     # ----------------------------------------------------------------- factories
 
@@ -1095,13 +1145,21 @@ class Tensor(TensorMethods, InplaceMethods):
     def __neg__(self) -> Tensor:
         return _ops.Neg.apply(self)
 
+    def __abs__(self) -> Tensor:
+        return _ops.Abs.apply(self)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        if ndigits is not None:
+            return self.round(decimals=ndigits)
+        return self.round()
+
     def __pos__(self) -> Tensor:
         return self
 
     # In-place operators update ``.data`` when no graph is being recorded (the documents'
     # ``syn0 += ...`` inside ``no_grad``); on a leaf that requires grad they would silently
     # detach it from its own gradient, so they refuse, as PyTorch does.
-    def _inplace(self, other: Any, op: str, ufunc: np.ufunc, fallback: Callable[[Any], Tensor]
+    def _inplace(self, other: Any, op: str, ufunc: np.ufunc, binop: Callable[[Any, Any], Tensor]
                  ) -> Tensor:
         o = other if isinstance(other, Tensor) or type(other) in _NUMBERS else _operand(other)
         if o is None:
@@ -1120,19 +1178,25 @@ class Tensor(TensorMethods, InplaceMethods):
                 f"{op}: a leaf tensor that requires grad cannot be changed in place while the "
                 "graph is recorded; update it inside `with no_grad():` (or through .data)"
             )
-        return fallback(o)
+        if has_views(self.data):
+            # x[i] += v gives a view here and then assigns it back with x[i] = ...: computing
+            # out of place and letting that assignment record the change is right for it.
+            return binop(self, o)
+        # Recorded: changed in place (every name for this tensor sees the change, as in
+        # PyTorch), the graph rewritten as for add_.
+        return _inplace_update(self, op, lambda t: binop(t, o), o)
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._inplace(other, "add_", np.add, self.__add__)
+        return self._inplace(other, "add_", np.add, operator.add)
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._inplace(other, "sub_", np.subtract, self.__sub__)
+        return self._inplace(other, "sub_", np.subtract, operator.sub)
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._inplace(other, "mul_", np.multiply, self.__mul__)
+        return self._inplace(other, "mul_", np.multiply, operator.mul)
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._inplace(other, "div_", np.true_divide, self.__truediv__)
+        return self._inplace(other, "div_", np.true_divide, operator.truediv)
 
     # Comparisons are not differentiable: they return boolean arrays (a 0-d array for a 0-d
     # tensor, where NumPy alone would give a np.bool_ scalar), as BoolArray: an np.ndarray that
@@ -1356,6 +1420,27 @@ _UFUNC_OPS: dict[Any, Callable[..., Any]] = {
     np.cos: lambda x: x.cos(), np.square: lambda x: x * x,
     np.maximum: lambda a, b: a.maximum(b), np.minimum: lambda a, b: a.minimum(b),
 }
+def _arrays_in(x: Any) -> Any:
+    """``x`` with every tensor in it (in lists, tuples, dicts) replaced by its array."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, list | tuple):
+        return type(x)(_arrays_in(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _arrays_in(v) for k, v in x.items()}
+    return x
+
+
+def _any_requires_grad(x: Any) -> bool:
+    if isinstance(x, Tensor):
+        return x._requires_grad
+    if isinstance(x, list | tuple):
+        return any(_any_requires_grad(v) for v in x)
+    if isinstance(x, dict):
+        return any(_any_requires_grad(v) for v in x.values())
+    return False
+
+
 _COMPARISONS = {np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal}
 
 
@@ -1390,3 +1475,9 @@ def _numpy_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], out: Any
 # The op definitions and the backward pass use Tensor, so they are imported after it.
 from . import autograd as _autograd  # noqa: E402
 from . import ops as _ops  # noqa: E402
+
+# PyTorch's Tensor methods that tinygrad_edu lacks raise "does not implement torch.Tensor.X yet"
+# (class attributes, so no __getattr__ slows the engine's attribute reads).
+from .torch_names import install_missing_stubs as _install_missing_stubs  # noqa: E402
+
+_install_missing_stubs(Tensor)

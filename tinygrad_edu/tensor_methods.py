@@ -298,8 +298,9 @@ class TensorMethods:
         return self.reshape(tuple(other.shape))
 
     def contiguous(self: Tensor) -> Tensor:
-        """The tensor itself: NumPy arrays here need no contiguity for any operation."""
-        return self
+        """The tensor itself when its memory is laid out row by row, else a copy that is (as
+        in PyTorch: ``x.t().contiguous()`` no longer shares ``x``'s memory)."""
+        return self if self.data.flags.c_contiguous else self.clone()
 
     def unsqueeze(self: Tensor, dim: _int) -> Tensor:
         """A new dim of size 1 at ``dim`` (``-1`` appends one)."""

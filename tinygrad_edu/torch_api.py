@@ -194,10 +194,15 @@ def is_tensor(obj: Any) -> builtins.bool:
 
 
 def _check_input(op: str, x: Any) -> Tensor:
+    if isinstance(x, BoolArray):  # a comparison's result: a bool tensor in PyTorch
+        return Tensor._wrap(np.asarray(x))
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not "
                         f"{builtins.type(x).__name__}")
     return x
+
+
+from .mask import BoolArray  # noqa: E402
 
 
 def is_floating_point(input: Tensor) -> builtins.bool:  # noqa: A002 (PyTorch's name)
