@@ -236,21 +236,24 @@ def _filled(op: str, size: tuple[Any, ...], value: Any, dtype: Any, device: Any,
     return _leaf(np.full(_size(op, size), value, dtype=d), requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None,
+def zeros(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: builtins.bool = False) -> Tensor:
     """Zeros of ``size`` (ints or one tuple), in the default dtype unless ``dtype`` is given."""
+    size = shape if size is None else (size,)  # (PyTorch's size= keyword too)
     return _filled("zeros", size, 0, dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None,
+def ones(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
          requires_grad: builtins.bool = False) -> Tensor:
     """Ones of ``size``, in the default dtype unless ``dtype`` is given."""
+    size = shape if size is None else (size,)  # (PyTorch's size= keyword too)
     return _filled("ones", size, 1, dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None,
+def empty(*shape: Any, size: Any = None, dtype: Any = None, device: Any = None,
           requires_grad: builtins.bool = False) -> Tensor:
     """A tensor of ``size`` whose values are not to be relied on (zeros here, so runs repeat)."""
+    size = shape if size is None else (size,)  # (PyTorch's size= keyword too)
     return _filled("empty", size, 0, dtype, device, requires_grad)
 
 
@@ -420,9 +423,10 @@ def _draw(asked: Any, dtype: np.dtype) -> np.dtype:
     return dtype if asked is not None else _random.stream_dtype(dtype)
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-         requires_grad: builtins.bool = False) -> Tensor:
+def rand(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+         device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
     """Uniform samples from [0, 1) of ``size``: PyTorch's numbers for the same seed."""
+    size = shape if size is None else (size,)  # (PyTorch's size= keyword too)
     check_device(device)
     d = _float_dtype(dtype, "rand")
     arr = _random.uniform(_size("rand", size), 0.0, 1.0, dtype=_draw(dtype, d),
@@ -430,9 +434,10 @@ def rand(*size: Any, generator: Any = None, dtype: Any = None, device: Any = Non
     return _leaf(np.asarray(arr, dtype=d), requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, device: Any = None,
-          requires_grad: builtins.bool = False) -> Tensor:
+def randn(*shape: Any, size: Any = None, generator: Any = None, dtype: Any = None,
+          device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
     """Standard normal samples of ``size``: PyTorch's numbers for the same seed."""
+    size = shape if size is None else (size,)  # (PyTorch's size= keyword too)
     check_device(device)
     d = _float_dtype(dtype, "randn")
     arr = _random.normal(_size("randn", size), 0.0, 1.0, dtype=_draw(dtype, d),
