@@ -1171,6 +1171,11 @@ class Tensor(TensorMethods, InplaceMethods):
                 ufunc(self.data, value, out=self.data, casting="same_kind")
             except ValueError as e:
                 raise ValueError(f"{op}: {e} (tensor shape {self.shape})") from None
+            except TypeError:  # NumPy's casting error: a float result into an integer tensor
+                raise RuntimeError(
+                    f"{op}: result type {ufunc(self.data, value).dtype} can't be cast to the "
+                    f"desired output type {self.dtype} (a tensor changed in place keeps its dtype)"
+                ) from None
             bump_version(self.data)
             return self
         if self._ctx is None and self._requires_grad:
