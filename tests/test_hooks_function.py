@@ -315,11 +315,9 @@ _TORCH_NAMES = {"MmBackward": "MatMulBackward", "DotBackward": "MatMulBackward",
 
 
 def _name(fn: Any, torch_side: bool) -> str:
-    n = fn.name()
-    if torch_side:
-        n = n.rstrip("0123456789")
-        n = _TORCH_NAMES.get(n, n)
-    return n
+    # Nodes are named as PyTorch names them now: both sides go through the same normalising.
+    n = fn.name().rstrip("0123456789")
+    return _TORCH_NAMES.get(n, n)
 
 
 def _structure(fn: Any, torch_side: bool) -> Any:

@@ -393,15 +393,16 @@ torch.where(x > 0, x, 0.0) | torch.cat([x, x]) | torch.cat([x, x], 1)
 x.cumsum(0) | x.cumsum(dim=1) | x.prod() | x.prod(1) | x.sin() | x.cos() | x.neg()
 x.add(x, alpha=2) | x.sub(1) | x.mul(2) | x.div(2) | torch.outer(u, v) | s * 2
 s.unsqueeze(0) | x.relu().sum() | (x @ w).tanh() | ((x @ w) ** 2).mean()
+x.t() | x.view(3, 1, 4)
 """
 
 # Expressions whose PyTorch node tinygrad_edu builds from several ops or cannot tell apart from
 # another call (see node_name's docstring): known differences, kept visible.
 DIFFERENT_NAME = """
-x.sum((0, 1)) | v.sum(0) | x.max(1).values | x.min() | x.transpose(0, 1) | x.t()
+x.sum((0, 1)) | v.sum(0) | x.max(1).values | x.min() | x.transpose(0, 1)
 x.masked_fill(x > 0, 0.0) | torch.stack([x, x]) | x.var() | x.std() | x.logsumexp(1)
 F.mse_loss(x, xc) | F.cross_entropy(x, torch.tensor([0, 1, 2])) | x.repeat(2, 1)
-x.split(2)[0] | x.square() | b3.bmm(c3) | x.view(3, 1, 4) | x.unsqueeze(0).squeeze(0) | x.amax()
+x.split(2)[0] | x.square() | b3.bmm(c3) | x.unsqueeze(0).squeeze(0) | x.amax()
 """
 
 

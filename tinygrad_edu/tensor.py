@@ -1293,7 +1293,10 @@ class Tensor(TensorMethods, InplaceMethods):
                 f"tinygrad_edu does not implement Tensor.view({shape[0]!r}) yet (a view as "
                 "another dtype); use .to(dtype) to convert the values"
             )
-        return _ops.Reshape.apply(self, shape=_shape_arg("view", shape))
+        out = _ops.Reshape.apply(self, shape=_shape_arg("view", shape))
+        if out._ctx is not None:
+            out._ctx.torch_name = "ViewBackward0"  # PyTorch's node name (printing.node_name)
+        return out
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge the dims ``start_dim`` to ``end_dim`` into one (all of them by default)."""
@@ -1341,7 +1344,10 @@ class Tensor(TensorMethods, InplaceMethods):
         if self.ndim > 2:
             raise ValueError(f"t: expects a tensor with <= 2 dims, got shape {self.shape}; "
                              "use transpose(d0, d1) or permute")
-        return self.transpose()
+        out = self.transpose()
+        if out._ctx is not None:
+            out._ctx.torch_name = "TBackward0"
+        return out
 
     def broadcast_to(self, *shape: Any) -> Tensor:
         """Repeat along broadcast axes (NumPy's rules); the gradient sums them back."""
