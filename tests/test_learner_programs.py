@@ -61,15 +61,9 @@ XFAIL: dict[str, str] = {
     "32_variable_old_style.py": (
         "AttributeError: w.grad.data.zero_(): .data is a plain np.ndarray, without zero_"
     ),
-    "36_d2l_autograd.py": "TypeError: torch.randn(size=(), requires_grad=True) (the size= keyword)",
 }
 #: Programs that run but print other text or numbers than PyTorch (checked only with torch).
-XFAIL_DIFFERS: dict[str, str] = {
-    "10_autograd_hooks_graph.py": (
-        "text differs: grad_fn.name() is 'SumBackward', 'MatMulBackward' "
-        "(PyTorch: 'SumBackward0', 'MmBackward0' for 2-D @)"
-    ),
-}
+XFAIL_DIFFERS: dict[str, str] = {}
 
 _TINY_IMPORT = re.compile(r"^(?:import|from)\s+tinygrad_edu\b")
 _TORCH_IMPORT = re.compile(r"^(?:import|from)\s+torch\b")
