@@ -63,7 +63,12 @@ XFAIL: dict[str, str] = {
     ),
 }
 #: Programs that run but print other text or numbers than PyTorch (checked only with torch).
-XFAIL_DIFFERS: dict[str, str] = {}
+XFAIL_DIFFERS: dict[str, str] = {
+    "41_printing_tensors.py": (
+        "text differs: print(x.dtype) gives float64 (PyTorch: torch.float64), and "
+        "print(parameter) lacks PyTorch's 'Parameter containing:' line"
+    ),
+}
 
 _TINY_IMPORT = re.compile(r"^(?:import|from)\s+tinygrad_edu\b")
 _TORCH_IMPORT = re.compile(r"^(?:import|from)\s+torch\b")
@@ -77,6 +82,7 @@ _REPR_NOISE = [
     (re.compile(r",\s*dtype=(?:torch\.)?\w+"), ""),
     (re.compile(r",\s*grad_fn=<\w+>"), ""),
     (re.compile(r",\s*requires_grad=True"), ""),
+    (re.compile(r"\bat 0x[0-9a-fA-F]+"), "at 0x?"),  # an object's address (a grad_fn's repr)
 ]
 
 
@@ -331,6 +337,9 @@ def test_the_comparison_can_fail() -> None:
     assert compare_outputs("loss 0.5\n", "cost 0.5\n")
     assert compare_outputs("loss 0.5\n", "loss 0.5\nmore\n")
     assert compare_outputs("Tensor(1.5)\n", "tensor(1.5, dtype=torch.float64)\n") == []
+    node = "<AddBackward0 object at 0x7f01>\n"
+    assert compare_outputs(node, "<AddBackward0 object at 0xab>\n") == []
+    assert compare_outputs("<Add object at 0x7f01>\n", "<AddBackward0 object at 0x7f01>\n")
 
 
 @pytest.mark.parametrize("program", _params())
