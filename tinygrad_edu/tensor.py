@@ -1013,7 +1013,8 @@ class Tensor(TensorMethods, InplaceMethods):
         grad_fn=<MulBackward0>)`` (see ``printing.py``; ``set_printoptions`` changes it)."""
         return _printing.format_tensor(self)
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()  # (a subclass's repr too: "Parameter containing:")
 
     def __format__(self, spec: str) -> str:
         return _printing.format_tensor_spec(self, spec)
