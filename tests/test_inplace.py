@@ -366,9 +366,6 @@ class TestOperators:
         ours, theirs = both(prog)
         _same(ours, theirs)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "`int_t /= 2` raises NumPy's UFuncTypeError (a TypeError that does not name the "
-        "operation); PyTorch raises RuntimeError: result type Float can't be cast to Long"))
     def test_integer_true_division_in_place_raises_runtime_error(self):
         def prog(m):
             i = m.tensor([1, 2, 3])
