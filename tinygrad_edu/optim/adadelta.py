@@ -8,7 +8,15 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_range, _evaluate, _grad, _no_differentiable
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_nonnegative,
+    _check_range,
+    _evaluate,
+    _no_differentiable,
+    _zeros,
+)
 
 __all__ = ["Adadelta"]
 
@@ -40,29 +48,19 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        _check_range("Adadelta", "learning rate", "lr", group["lr"])
+        _check_nonnegative("Adadelta", group, "lr")
         _check_range("Adadelta", "rho value", "rho", group["rho"], 0.0, 1.0, high_open=False)
-        _check_range("Adadelta", "epsilon value", "eps", group["eps"])
-        _check_range("Adadelta", "weight_decay value", "weight_decay", group["weight_decay"])
+        _check_nonnegative("Adadelta", group, "eps", "weight_decay")
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        return _zeros(data, "square_avg", "acc_delta")
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One Adadelta step on every parameter that has a gradient."""
         loss = None if closure is None else _evaluate(closure)
         for group in self.param_groups:
             lr, rho, eps = group["lr"], group["rho"], group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["square_avg"] = np.zeros_like(p.data)
-                    state["acc_delta"] = np.zeros_like(p.data)
-                state["step"] += 1
-                if weight_decay:
-                    g = g + weight_decay * p.data
+            for p, g, state in self._with_grads(group):
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
                 square_avg *= rho
                 square_avg += (1 - rho) * g * g

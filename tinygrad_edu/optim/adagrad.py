@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _check_range, _evaluate, _grad, _no_differentiable
+from .optimizer import Optimizer, ParamsT, _check_nonnegative, _evaluate, _no_differentiable
 
 __all__ = ["Adagrad"]
 
@@ -41,37 +41,22 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
-
-    def _init_state(self, p: Any, group: Mapping[str, Any]) -> None:
-        state = self.state[p]
-        state["step"] = 0.0
-        state["sum"] = np.full_like(p.data, group["initial_accumulator_value"])
+                self.state[p].update(self._fresh_state(p.data, group))
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        _check_range("Adagrad", "learning rate", "lr", group["lr"])
-        _check_range("Adagrad", "lr_decay value", "lr_decay", group["lr_decay"])
-        _check_range("Adagrad", "weight_decay value", "weight_decay", group["weight_decay"])
-        _check_range("Adagrad", "initial_accumulator_value value", "initial_accumulator_value",
-                     group["initial_accumulator_value"])
-        _check_range("Adagrad", "epsilon value", "eps", group["eps"])
+        _check_nonnegative("Adagrad", group, "lr", "lr_decay", "weight_decay",
+                           "initial_accumulator_value", "eps")
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        # made in __init__; here too for a group added after construction
+        return {"step": 0.0, "sum": np.full_like(data, group["initial_accumulator_value"])}
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One Adagrad step on every parameter that has a gradient."""
         loss = None if closure is None else _evaluate(closure)
         for group in self.param_groups:
             lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:  # a group added after construction
-                    self._init_state(p, group)
-                state["step"] += 1
-                if weight_decay:
-                    g = g + weight_decay * p.data
+            for p, g, state in self._with_grads(group):
                 clr = lr / (1 + (state["step"] - 1) * lr_decay)
                 state["sum"] += g * g
                 std = np.sqrt(state["sum"]) + eps

@@ -17,22 +17,26 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _check_nonnegative,
     _check_range,
     _evaluate,
-    _grad,
     _lerp_,
     _no_differentiable,
+    _zeros,
 )
 
 __all__ = ["Adam", "AdamW", "Adamax", "NAdam"]
 
 
-def _check_betas(opt: str, group: Mapping[str, Any]) -> None:
+def _check_adam_group(opt: str, group: Mapping[str, Any]) -> None:
+    """The hyper-parameters the whole family shares, checked in PyTorch's order."""
+    _check_nonnegative(opt, group, "lr", "eps")
     betas = group["betas"]
     if not (isinstance(betas, tuple | list) and len(betas) == 2):
         raise ValueError(f"{opt}: betas must be a pair (beta1, beta2), got {betas!r}")
     for i, b in enumerate(betas):
         _check_range(opt, f"beta parameter at index {i}", f"betas[{i}]", b, 0.0, 1.0)
+    _check_nonnegative(opt, group, "weight_decay")
 
 
 class Adam(Optimizer):
@@ -78,11 +82,11 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        name = type(self).__name__
-        _check_range(name, "learning rate", "lr", group["lr"])
-        _check_range(name, "epsilon value", "eps", group["eps"])
-        _check_betas(name, group)
-        _check_range(name, "weight_decay value", "weight_decay", group["weight_decay"])
+        _check_adam_group(type(self).__name__, group)
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        amsgrad = ("max_exp_avg_sq",) if group["amsgrad"] else ()
+        return _zeros(data, "exp_avg", "exp_avg_sq", *amsgrad)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One Adam step on every parameter that has a gradient."""
@@ -91,26 +95,9 @@ class Adam(Optimizer):
             lr = group["lr"]
             beta1, beta2 = group["betas"]
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
             amsgrad = group["amsgrad"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["exp_avg"] = np.zeros_like(p.data)
-                    state["exp_avg_sq"] = np.zeros_like(p.data)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = np.zeros_like(p.data)
-                state["step"] += 1
+            for p, g, state in self._with_grads(group):
                 step = state["step"]
-                if weight_decay:
-                    if group["decoupled_weight_decay"]:
-                        p.data *= 1 - lr * weight_decay
-                    else:
-                        g = g + weight_decay * p.data
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 _lerp_(exp_avg, g, 1 - beta1)
                 exp_avg_sq *= beta2
@@ -175,10 +162,10 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        _check_range("Adamax", "learning rate", "lr", group["lr"])
-        _check_range("Adamax", "epsilon value", "eps", group["eps"])
-        _check_betas("Adamax", group)
-        _check_range("Adamax", "weight_decay value", "weight_decay", group["weight_decay"])
+        _check_adam_group("Adamax", group)
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        return _zeros(data, "exp_avg", "exp_inf")
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One Adamax step on every parameter that has a gradient."""
@@ -187,19 +174,7 @@ class Adamax(Optimizer):
             lr = group["lr"]
             beta1, beta2 = group["betas"]
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["exp_avg"] = np.zeros_like(p.data)
-                    state["exp_inf"] = np.zeros_like(p.data)
-                state["step"] += 1
-                if weight_decay:
-                    g = g + weight_decay * p.data
+            for p, g, state in self._with_grads(group):
                 exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
                 _lerp_(exp_avg, g, 1 - beta1)
                 exp_inf *= beta2
@@ -247,12 +222,12 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        _check_range("NAdam", "learning rate", "lr", group["lr"])
-        _check_range("NAdam", "epsilon value", "eps", group["eps"])
-        _check_betas("NAdam", group)
-        _check_range("NAdam", "weight_decay value", "weight_decay", group["weight_decay"])
-        _check_range("NAdam", "momentum_decay value", "momentum_decay",
-                     group["momentum_decay"])
+        _check_adam_group("NAdam", group)
+        _check_nonnegative("NAdam", group, "momentum_decay")
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        # keys in PyTorch's order (the spread's "step" keeps its first place)
+        return {"step": 0.0, "mu_product": 1.0, **_zeros(data, "exp_avg", "exp_avg_sq")}
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One NAdam step on every parameter that has a gradient."""
@@ -261,25 +236,9 @@ class NAdam(Optimizer):
             lr = group["lr"]
             beta1, beta2 = group["betas"]
             eps = group["eps"]
-            weight_decay = group["weight_decay"]
             momentum_decay = group["momentum_decay"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["mu_product"] = 1.0
-                    state["exp_avg"] = np.zeros_like(p.data)
-                    state["exp_avg_sq"] = np.zeros_like(p.data)
-                state["step"] += 1
+            for p, g, state in self._with_grads(group):
                 step = state["step"]
-                if weight_decay:
-                    if group["decoupled_weight_decay"]:
-                        p.data *= 1 - lr * weight_decay
-                    else:
-                        g = g + weight_decay * p.data
                 mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
                 mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
                 state["mu_product"] *= mu

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from copy import deepcopy
 from typing import Any, TypeAlias
 
@@ -100,6 +100,22 @@ def _check_range(opt: str, what: str, arg: str, value: Any, low: float = 0.0,
         bound = f"{low} <= {arg}" + ("" if high is None else
                                       f" {'<' if high_open else '<='} {high}")
         raise ValueError(f"{opt}: Invalid {what}: {value} (need {bound})")
+
+
+#: PyTorch's word for a hyper-parameter in its ``Invalid <word>: <value>`` errors, where it is
+#: not ``"<name> value"``.
+_WORDS = {"lr": "learning rate", "eps": "epsilon value"}
+
+
+def _check_nonnegative(opt: str, group: Mapping[str, Any], *keys: str) -> None:
+    """``_check_range`` on each of ``group``'s ``keys`` in turn: each must be a number >= 0."""
+    for key in keys:
+        _check_range(opt, _WORDS.get(key, f"{key} value"), key, group[key])
+
+
+def _zeros(data: np.ndarray, *names: str) -> dict[str, Any]:
+    """A fresh state: ``step`` 0 and a zero array shaped as ``data`` for each of ``names``."""
+    return {"step": 0.0, **{name: np.zeros_like(data) for name in names}}
 
 
 class Optimizer:
@@ -221,6 +237,36 @@ class Optimizer:
         """Update every parameter that has a gradient, in place; return ``closure()``'s loss
         when a closure (which re-evaluates the model and returns the loss) is given."""
         raise NotImplementedError(f"{type(self).__name__} does not implement step()")
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        """A parameter's state before its first step (``data`` is its array); used by
+        ``_with_grads``, so only the methods that step through it define it."""
+        raise NotImplementedError(f"{type(self).__name__} does not define _fresh_state()")
+
+    def _with_grads(self, group: Mapping[str, Any],
+                    ) -> Iterator[tuple[Tensor, np.ndarray, dict[str, Any]]]:
+        """``(p, g, state)`` for each parameter of ``group`` that has a gradient, as every
+        method but SGD begins its update: ``state`` made by ``_fresh_state`` on first
+        use, its ``step`` counted; ``g`` negated under ``maximize`` and, with a
+        ``weight_decay``, either plus ``weight_decay * p`` (L2) or, when the group's
+        ``decoupled_weight_decay`` is set, ``p`` shrunk by ``lr * weight_decay`` of itself.
+        The caller updates ``p.data`` and calls ``p._bump_version()``."""
+        weight_decay = group["weight_decay"]
+        decoupled = group.get("decoupled_weight_decay", False)
+        for p in group["params"]:
+            g = _grad(p, group["maximize"])
+            if g is None:
+                continue
+            state = self.state[p]
+            if not state:
+                state.update(self._fresh_state(p.data, group))
+            state["step"] += 1
+            if weight_decay:
+                if decoupled:
+                    p.data *= 1 - group["lr"] * weight_decay
+                else:
+                    g = g + weight_decay * p.data
+            yield p, g, state
 
     # ----------------------------------------------------------------- state dict
 

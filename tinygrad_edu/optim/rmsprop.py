@@ -10,11 +10,11 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
-    _check_range,
+    _check_nonnegative,
     _evaluate,
-    _grad,
     _lerp_,
     _no_differentiable,
+    _zeros,
 )
 
 __all__ = ["RMSprop"]
@@ -52,34 +52,20 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
-        _check_range("RMSprop", "learning rate", "lr", group["lr"])
-        _check_range("RMSprop", "epsilon value", "eps", group["eps"])
-        _check_range("RMSprop", "momentum value", "momentum", group["momentum"])
-        _check_range("RMSprop", "weight_decay value", "weight_decay", group["weight_decay"])
-        _check_range("RMSprop", "alpha value", "alpha", group["alpha"])
+        _check_nonnegative("RMSprop", group, "lr", "eps", "momentum", "weight_decay", "alpha")
+
+    def _fresh_state(self, data: np.ndarray, group: Mapping[str, Any]) -> dict[str, Any]:
+        names = (("square_avg",) + (("momentum_buffer",) if group["momentum"] > 0 else ())
+                 + (("grad_avg",) if group["centered"] else ()))
+        return _zeros(data, *names)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One RMSprop step on every parameter that has a gradient."""
         loss = None if closure is None else _evaluate(closure)
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-            weight_decay, momentum = group["weight_decay"], group["momentum"]
-            centered = group["centered"]
-            for p in group["params"]:
-                g = _grad(p, group["maximize"])
-                if g is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0.0
-                    state["square_avg"] = np.zeros_like(p.data)
-                    if momentum > 0:
-                        state["momentum_buffer"] = np.zeros_like(p.data)
-                    if centered:
-                        state["grad_avg"] = np.zeros_like(p.data)
-                state["step"] += 1
-                if weight_decay:
-                    g = g + weight_decay * p.data
+            momentum, centered = group["momentum"], group["centered"]
+            for p, g, state in self._with_grads(group):
                 square_avg = state["square_avg"]
                 square_avg *= alpha
                 square_avg += (1 - alpha) * g * g
