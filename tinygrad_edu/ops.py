@@ -802,3 +802,87 @@ class Cos(Function):
     def backward(ctx: Context, grad: Any) -> Any:
         (x,) = ctx.saved_tensors
         return -(grad * _sin(x))
+
+
+# --------------------------------------------------------------------------- windows (im2col)
+# Convolution and pooling are this view followed by a matmul or a reduction, so their
+# gradients come from the primitives below. Shapes: x is (N, C, *spatial); the windows are
+# (N, C, *kernel, *out), out[d] = (spatial[d] + pad_before + pad_after - dilation*(k-1) - 1)
+# // stride + 1. Kernel before out: a convolution is then weight (O, C*K) @ windows reshaped
+# (N, C*K, out) with no transpose, and F.unfold is a reshape. The backward of the view is a
+# scatter-add of each window back into place, and the backward of that scatter-add is the
+# view again: with create_graph each is the other's backward, so second derivatives of a
+# convolution are graphs too. Padding happens inside the view (zeros for a convolution, -inf
+# for max pooling); a padded position is a constant, so its gradient is dropped.
+
+
+def _window_slices(k: tuple[int, ...], out: tuple[int, ...], stride: tuple[int, ...],
+                   dilation: tuple[int, ...]) -> list[tuple[tuple[int, ...], tuple[slice, ...]]]:
+    """For each kernel offset, the strided slice of the padded input its windows read."""
+    result = []
+    for offset in np.ndindex(*k):
+        result.append((offset, tuple(slice(o * d, o * d + s * (m - 1) + 1, s)
+                                     for o, d, s, m in zip(offset, dilation, stride, out,
+                                                           strict=True))))
+    return result
+
+
+# windows: d = 1 for each element of each window; windows that overlap add
+class Windows(Function):
+    @staticmethod
+    def forward(ctx: Context, x: Any, kernel: tuple[int, ...], stride: tuple[int, ...],
+                dilation: tuple[int, ...], padding: tuple[tuple[int, int], ...],
+                value: float = 0.0) -> Any:
+        nd = len(kernel)
+        if x.ndim != nd + 2:
+            raise ValueError(f"windows: expected an input of {nd + 2} dims (N, C, *spatial) "
+                             f"for a {nd}-d kernel, got shape {x.shape}")
+        pads = ((0, 0), (0, 0)) + tuple(padding)
+        xp = np.pad(x, pads, constant_values=value) if any(p != (0, 0) for p in padding) else x
+        extent = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+        if any(e > n for e, n in zip(extent, xp.shape[2:], strict=True)):
+            raise ValueError(f"windows: kernel {kernel} with dilation {dilation} spans {extent}, "
+                             f"larger than the padded input's {xp.shape[2:]} (input {x.shape})")
+        axes = tuple(range(2, nd + 2))
+        view = np.lib.stride_tricks.sliding_window_view(xp, extent, axis=axes)
+        view = view[(slice(None), slice(None)) + tuple(slice(None, None, s) for s in stride)
+                    + tuple(slice(None, None, d) for d in dilation)]
+        order = (0, 1) + tuple(range(nd + 2, 2 * nd + 2)) + axes  # kernel dims before out dims
+        ctx.params = (x.shape, kernel, stride, dilation, padding)
+        return np.ascontiguousarray(view.transpose(order))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        shape, kernel, stride, dilation, padding = ctx.params
+        if isinstance(grad, Tensor):
+            return AddWindows.apply(grad, shape=shape, kernel=kernel, stride=stride,
+                                    dilation=dilation, padding=padding)
+        return AddWindows.forward(ctx, grad, shape, kernel, stride, dilation, padding)
+
+
+# add_windows: windows' backward, each window added back into place; d = grad's windows
+class AddWindows(Function):
+    @staticmethod
+    def forward(ctx: Context, g: Any, shape: tuple[int, ...], kernel: tuple[int, ...],
+                stride: tuple[int, ...], dilation: tuple[int, ...],
+                padding: tuple[tuple[int, int], ...]) -> Any:
+        nd = len(kernel)
+        padded = shape[:2] + tuple(n + a + b for n, (a, b) in zip(shape[2:], padding,
+                                                                    strict=True))
+        out = np.zeros(padded, dtype=g.dtype)
+        # One strided add per kernel offset (25 for a 5x5 kernel) instead of np.add.at over
+        # every element: the window array is read once, in place, with no index arrays.
+        for offset, where in _window_slices(kernel, g.shape[2 + nd:], stride, dilation):
+            out[(slice(None), slice(None)) + where] += g[(slice(None), slice(None)) + offset]
+        ctx.params = (shape, kernel, stride, dilation, padding)
+        crop = tuple(slice(a, a + n) for n, (a, _) in zip(shape[2:], padding, strict=True))
+        return out[(slice(None), slice(None)) + crop] if any(p != (0, 0) for p in padding) \
+            else out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Any) -> Any:
+        _, kernel, stride, dilation, padding = ctx.params
+        if isinstance(grad, Tensor):
+            return Windows.apply(grad, kernel=kernel, stride=stride, dilation=dilation,
+                                 padding=padding)
+        return Windows.forward(ctx, grad, kernel, stride, dilation, padding)
