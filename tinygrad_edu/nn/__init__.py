@@ -48,6 +48,7 @@ from .activation import (
     Threshold,
 )
 from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .dropout import Dropout, Dropout1d, Dropout2d
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
 from .loss import (
@@ -64,6 +65,8 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, Parameter
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .sparse import Embedding
 
 __all__ = [
     "functional", "init", "utils",
@@ -75,6 +78,7 @@ __all__ = [
     "LogSigmoid", "Threshold", "Softmax", "LogSoftmax", "Softmin",
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss", "BCEWithLogitsLoss",
     "NLLLoss", "CrossEntropyLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
+    "Dropout", "Dropout1d", "Dropout2d", "LayerNorm", "BatchNorm1d", "BatchNorm2d", "Embedding",
 ]
 
 

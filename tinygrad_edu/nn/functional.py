@@ -850,3 +850,11 @@ def __getattr__(name: str) -> Callable[..., Any]:
     from ..torch_names import missing_attribute
 
     raise missing_attribute(__name__, name)
+
+
+# Normalisation, dropout and embedding live in their layer files (they import only the engine).
+from .dropout import dropout, dropout1d, dropout2d  # noqa: E402
+from .normalization import batch_norm, layer_norm  # noqa: E402
+from .sparse import embedding  # noqa: E402
+
+__all__ += ["dropout", "dropout1d", "dropout2d", "batch_norm", "layer_norm", "embedding"]
