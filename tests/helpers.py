@@ -15,6 +15,10 @@ The public API is small:
 - ``make_inputs(shapes, seed, ranges, dtype)``: seeded random arrays, one per shape.
 - ``check_forward``, ``check_gradcheck``, ``check_against_torch``: the three checks.
 - ``check_op(...)``: all three checks at once.
+- Programs written once against a module ``m`` (``tinygrad_edu`` or ``torch``): ``T(m, values)``
+  makes a float64 tensor; ``both(prog)`` runs ``prog`` on each side; ``check_both(prog)``
+  asserts the results are the same (``check_same``); ``same_error(prog)`` asserts both raise,
+  with tinygrad_edu's error of PyTorch's type.
 
 Import it as ``from helpers import ...`` (pytest puts ``tests/`` on ``sys.path``).
 Tolerances are tight on purpose: forward values to 1e-12 of NumPy, gradients to
@@ -30,6 +34,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import tinygrad_edu
 from tinygrad_edu import Tensor, gradcheck
 
 try:
@@ -48,6 +53,12 @@ __all__ = [
     "check_op",
     "FORWARD_TOL",
     "TORCH_TOL",
+    "T",
+    "to_numpy",
+    "check_same",
+    "both",
+    "check_both",
+    "same_error",
 ]
 
 #: Forward values against NumPy: the same maths, maybe computed in another order.
@@ -212,3 +223,65 @@ def grad_of(t):
     assert t.grad is not None, "backward() left .grad unset on a tensor that requires grad"
     assert t.grad.shape == t.shape, f".grad has shape {t.grad.shape}, tensor has {t.shape}"
     return np.asarray(t.grad.data, dtype=np.float64)
+
+
+# ------------------------------------------------------------ one program, two modules
+
+
+def T(m: Any, values: Any, requires_grad: bool = False) -> Any:  # noqa: N802 (a constructor)
+    """A float64 tensor of ``values`` in module ``m`` (``tinygrad_edu`` or ``torch``)."""
+    return m.tensor(np.asarray(values, dtype=np.float64), dtype=m.float64,
+                    requires_grad=requires_grad)
+
+
+def to_numpy(x: Any) -> Any:
+    """A tinygrad_edu or torch tensor (or a list or tuple of them) as NumPy arrays (a list);
+    anything else unchanged."""
+    if isinstance(x, list | tuple):
+        return [to_numpy(v) for v in x]
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return np.asarray(x.data)
+    if torch is not None and isinstance(x, torch.Tensor):
+        return x.detach().numpy()
+    return x
+
+
+def check_same(actual: Any, expected: Any, what: str = "") -> None:
+    """Equal to PyTorch's to ``TORCH_TOL`` (None where PyTorch gives None), shapes included;
+    lists compared item by item, other values with ``==``."""
+    a, e = to_numpy(actual), to_numpy(expected)
+    if isinstance(e, list):
+        assert isinstance(a, list) and len(a) == len(e), f"{what}: {a!r} vs torch {e!r}"
+        for i, (x, y) in enumerate(zip(a, e, strict=True)):
+            check_same(x, y, f"{what}[{i}]")
+        return
+    if e is None or a is None:
+        assert a is None and e is None, f"{what}: {a!r}, torch gives {e!r}"
+        return
+    if isinstance(e, np.ndarray):
+        assert np.shape(a) == e.shape, f"{what}: shape {np.shape(a)}, torch {e.shape}"
+        np.testing.assert_allclose(np.asarray(a, dtype=np.float64), e.astype(np.float64),
+                                   rtol=TORCH_TOL, atol=TORCH_TOL, err_msg=what)
+        return
+    assert a == e, f"{what}: {a!r}, torch gives {e!r}"
+
+
+def both(prog: Callable[[Any], Any]) -> tuple[Any, Any]:
+    """``prog(tinygrad_edu)`` and ``prog(torch)``."""
+    return prog(tinygrad_edu), prog(torch)
+
+
+def check_both(prog: Callable[[Any], Any]) -> None:
+    """``prog`` gives the same results with tinygrad_edu as with torch (``check_same``)."""
+    check_same(*both(prog))
+
+
+def same_error(prog: Callable[[Any], Any]) -> Exception:
+    """``prog`` raises on both sides, and tinygrad_edu's error is of PyTorch's type."""
+    with pytest.raises(Exception) as t_err:
+        prog(torch)
+    with pytest.raises(type(t_err.value)) as err:
+        prog(tinygrad_edu)
+    return err.value

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TORCH_TOL, requires_torch, torch
+from helpers import T, check_both, requires_torch, torch
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
@@ -25,42 +25,6 @@ from tinygrad_edu import Tensor
 pytestmark = requires_torch
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _np(x: Any) -> Any:
-    if isinstance(x, list | tuple):
-        return [_np(v) for v in x]
-    if isinstance(x, Tensor):
-        return np.asarray(x.data)
-    if torch is not None and isinstance(x, torch.Tensor):
-        return x.detach().numpy()
-    return x
-
-
-def _same(actual: Any, expected: Any) -> None:
-    a, e = _np(actual), _np(expected)
-    if isinstance(e, list):
-        assert isinstance(a, list) and len(a) == len(e), f"{a!r} vs torch {e!r}"
-        for x, y in zip(a, e, strict=True):
-            _same(x, y)
-        return
-    if e is None or a is None:
-        assert a is None and e is None, f"{a!r}, torch gives {e!r}"
-        return
-    if isinstance(e, np.ndarray):
-        assert np.shape(a) == e.shape, f"shape {np.shape(a)}, torch {e.shape}"
-        np.testing.assert_allclose(a, e, rtol=TORCH_TOL, atol=TORCH_TOL)
-        return
-    assert a == e, f"{a!r}, torch gives {e!r}"
-
-
-def both(prog: Callable[[Any], Any]) -> None:
-    _same(prog(tg), prog(torch))
-
-
-def T(m: Any, values: Any, requires_grad: bool = False) -> Any:  # noqa: N802
-    return m.tensor(np.asarray(values, dtype=np.float64), dtype=m.float64,
-                    requires_grad=requires_grad)
 
 
 X = np.array([-1.5, -0.2, 0.3, 0.9, 2.0])
@@ -85,7 +49,7 @@ class TestHooks:
             (b * b).sum().backward()
             return [s for pair in seen for s in pair] + [b.grad, a.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_on_a_leaf_each_pass_sees_its_own_gradient(self):
         def prog(m):
@@ -96,7 +60,7 @@ class TestHooks:
             (x * x).sum().backward()
             return seen + [x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_on_a_leaf_the_returned_gradient_is_accumulated(self):
         def prog(m):
@@ -107,7 +71,7 @@ class TestHooks:
             (x * 3.0).sum().backward()
             return x.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_called_once_with_the_total_of_several_uses(self):
         def prog(m):
@@ -119,7 +83,7 @@ class TestHooks:
             (y * y + y * 3.0 + x).sum().backward()
             return seen
 
-        both(prog)
+        check_both(prog)
 
     def test_order_follows_the_graph_backwards(self):
         def prog(m):
@@ -133,7 +97,7 @@ class TestHooks:
             z.sum().backward()
             return seen
 
-        both(prog)
+        check_both(prog)
 
     def test_returning_none_changes_nothing(self):
         def prog(m):
@@ -143,7 +107,7 @@ class TestHooks:
             (y * y).sum().backward()
             return x.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_remove(self):
         def prog(m):
@@ -158,7 +122,7 @@ class TestHooks:
             (x * x).sum().backward()
             return x.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_several_roots_run_a_hook_once(self):
         def prog(m):
@@ -169,7 +133,7 @@ class TestHooks:
             m.autograd.backward([(y * 3.0).sum(), (y * y).sum()])
             return seen + [x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_in_autograd_grad_leaving_dot_grad_alone(self):
         def prog(m):
@@ -180,7 +144,7 @@ class TestHooks:
             (gx,) = m.autograd.grad((y * w).sum(), x)
             return [gx, x.grad, w.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_with_create_graph_a_hook_that_uses_a_tensor_is_differentiated(self):
         def prog(m):
@@ -191,7 +155,7 @@ class TestHooks:
             (g2,) = m.autograd.grad(g1.sum(), x)
             return [g1, g1.requires_grad, g2]
 
-        both(prog)
+        check_both(prog)
 
     @pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
     def test_with_create_graph_and_backward(self):
@@ -205,7 +169,7 @@ class TestHooks:
             gx.sum().backward()
             return [gx, x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_hook_then_in_place_change(self):
         def prog(m):
@@ -216,7 +180,7 @@ class TestHooks:
             (y * 1.0).sum().backward()
             return x.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_on_a_tensor_that_does_not_require_grad_raises_runtime_error(self):
         def prog(m):
@@ -269,7 +233,7 @@ class TestRetainGradCloneDetach:
             (y * y).sum().backward()
             return [y.grad, y.retains_grad, x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_clone(self):
         def prog(m):
@@ -280,7 +244,7 @@ class TestRetainGradCloneDetach:
             (c * c).sum().backward()
             return [c, c.requires_grad, c.is_leaf, x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_detach_shares_memory_and_cuts_the_graph(self):
         def prog(m):
@@ -290,7 +254,7 @@ class TestRetainGradCloneDetach:
             d[0] = 7.0
             return [y, d.requires_grad, d.grad_fn is None, d.is_leaf]
 
-        both(prog)
+        check_both(prog)
 
     def test_detach_in_place(self):
         def prog(m):
@@ -301,7 +265,7 @@ class TestRetainGradCloneDetach:
             z.backward()
             return [out is y, y.requires_grad, y.grad_fn is None, x.grad]
 
-        both(prog)
+        check_both(prog)
 
 
 # --------------------------------------------------------------------------- next_functions
@@ -396,14 +360,14 @@ class TestNextFunctions:
             return [acc_a.variable is a, acc_b.variable is b, ia, ib, const is None,
                     acc_a.next_functions == ()]
 
-        both(prog)
+        check_both(prog)
 
     def test_leaf_and_constant_have_no_grad_fn(self):
         def prog(m):
             a, c = T(m, [1.0], True), T(m, [1.0])
             return [a.grad_fn is None, c.grad_fn is None, (c * 2.0).grad_fn is None]
 
-        both(prog)
+        check_both(prog)
 
     def test_a_walk_finds_every_parameter_once(self):
         """A graph walk (as drawing tools do) reaches each leaf's AccumulateGrad; collected
@@ -429,7 +393,7 @@ class TestNextFunctions:
                         stack.append(child)
             return [len(leaves), all(any(v is p for v in leaves) for p in (w1, b1, w2))]
 
-        both(prog)
+        check_both(prog)
 
     @pytest.mark.xfail(strict=True, reason=(
         "each read of next_functions makes a new AccumulateGrad for a leaf; PyTorch keeps one "
@@ -586,7 +550,7 @@ class TestCustomFunction:
             (out * out * T(m, np.arange(5.0))).sum().backward()
             return [out, x.grad, y.grad, out.requires_grad]
 
-        both(prog)
+        check_both(prog)
 
     @pytest.mark.parametrize("name", list(CALLS))
     def test_gradcheck(self, name):
@@ -609,7 +573,7 @@ class TestCustomFunction:
             return [list(out.grad_fn.flags) if m is torch else
                     list(out.grad_fn.user_ctx.flags), x.grad, w.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_grad_fn_name(self):
         out = OURS["MyReLU"].apply(T(tg, X, True))
@@ -625,7 +589,7 @@ class TestCustomFunction:
             (g2,) = m.autograd.grad(g.sum(), x)
             return [g, g2]
 
-        both(prog)
+        check_both(prog)
 
     def test_the_tutorials_training_loop(self):
         """PyTorch's "Defining new autograd functions" example: a cubic fit of sin(x) with
@@ -647,7 +611,7 @@ class TestCustomFunction:
                         p.grad = None
             return [a, b, c, d, loss]
 
-        both(prog)
+        check_both(prog)
 
     def test_apply_under_no_grad_records_nothing(self):
         def prog(m):
@@ -656,7 +620,7 @@ class TestCustomFunction:
                 out = fns["MyReLU"].apply(T(m, X, True))
             return [out, out.requires_grad, out.grad_fn is None]
 
-        both(prog)
+        check_both(prog)
 
     def test_apply_without_inputs_that_require_grad(self):
         def prog(m):
@@ -664,7 +628,7 @@ class TestCustomFunction:
             out = fns["LegendrePolynomial3"].apply(T(m, X))
             return [out, out.requires_grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_returning_an_input_unchanged_gives_a_new_tensor(self):
         def prog(m):
@@ -682,7 +646,7 @@ class TestCustomFunction:
             out.sum().backward()
             return [out is x, out, x.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_wrong_number_of_gradients_raises_runtime_error(self):
         def prog(m):
@@ -834,7 +798,7 @@ class TestBackwardOfSeveralRoots:
             m.autograd.backward([(a * b).sum(), a.exp()], [None, T(m, [1.0, 10.0])])
             return [a.grad, b.grad]
 
-        both(prog)
+        check_both(prog)
 
     def test_the_same_root_twice_adds(self):
         def prog(m):
@@ -843,7 +807,7 @@ class TestBackwardOfSeveralRoots:
             m.autograd.backward([y, y])
             return a.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_one_root_and_its_gradient(self):
         def prog(m):
@@ -851,7 +815,7 @@ class TestBackwardOfSeveralRoots:
             m.autograd.backward(a * 2.0, T(m, [3.0, 5.0]))
             return a.grad
 
-        both(prog)
+        check_both(prog)
 
     def test_a_root_that_does_not_require_grad_raises_runtime_error(self):
         for m in (torch, tg):
@@ -872,7 +836,7 @@ class TestVariable:
             y.backward()
             return [x.requires_grad, x.grad, x.is_leaf]
 
-        both(prog)
+        check_both(prog)
 
     def test_of_a_tensor_is_that_tensor(self):
         t = T(tg, [1.0, 2.0])

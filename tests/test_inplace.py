@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TORCH_TOL, requires_torch, torch
+from helpers import T, both, check_same, requires_torch, same_error, torch
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -26,58 +26,6 @@ from tinygrad_edu import Tensor
 pytestmark = requires_torch
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _np(x: Any) -> Any:
-    """A tinygrad_edu or torch tensor (or a list of them) as NumPy arrays."""
-    if isinstance(x, list | tuple):
-        return [_np(v) for v in x]
-    if x is None:
-        return None
-    if isinstance(x, Tensor):
-        return np.asarray(x.data)
-    if torch is not None and isinstance(x, torch.Tensor):
-        return x.detach().numpy()
-    return x
-
-
-def _same(actual: Any, expected: Any, what: str = "") -> None:
-    """Equal to PyTorch's to 1e-10 (None where PyTorch gives None), shapes included."""
-    a, e = _np(actual), _np(expected)
-    if isinstance(e, list):
-        assert isinstance(a, list) and len(a) == len(e), f"{what}: {a!r} vs torch {e!r}"
-        for i, (x, y) in enumerate(zip(a, e, strict=True)):
-            _same(x, y, f"{what}[{i}]")
-        return
-    if e is None or a is None:
-        assert a is None and e is None, f"{what}: {a!r}, torch gives {e!r}"
-        return
-    if isinstance(e, np.ndarray):
-        assert np.shape(a) == e.shape, f"{what}: shape {np.shape(a)}, torch {e.shape}"
-        np.testing.assert_allclose(np.asarray(a, dtype=np.float64), e.astype(np.float64),
-                                   rtol=TORCH_TOL, atol=TORCH_TOL, err_msg=what)
-        return
-    assert a == e, f"{what}: {a!r}, torch gives {e!r}"
-
-
-def both(prog: Callable[[Any], Any]) -> tuple[Any, Any]:
-    """``prog(tinygrad_edu)`` and ``prog(torch)``."""
-    return prog(tg), prog(torch)
-
-
-def same_error(prog: Callable[[Any], Any]) -> Exception:
-    """``prog`` raises on both sides, and tinygrad_edu's error is of PyTorch's type."""
-    with pytest.raises(Exception) as t_err:
-        prog(torch)
-    with pytest.raises(type(t_err.value)) as err:
-        prog(tg)
-    return err.value
-
-
-def T(m: Any, values: Any, requires_grad: bool = False) -> Any:  # noqa: N802 (a constructor)
-    """A float64 tensor of ``values`` in module ``m``."""
-    return m.tensor(np.asarray(values, dtype=np.float64), dtype=m.float64,
-                    requires_grad=requires_grad)
 
 
 _IOPS = {"+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv}
@@ -158,7 +106,7 @@ class TestMethodsAgainstTorch:
 
         ours, theirs = both(prog)
         assert ours[0], "an in-place method returns the tensor itself"
-        _same(ours[1], theirs[1], "values")
+        check_same(ours[1], theirs[1], "values")
 
     @pytest.mark.parametrize("fn", _method_params(xfails=_RECORDED_XFAIL))
     def test_recorded_on_a_non_leaf(self, fn):
@@ -173,7 +121,7 @@ class TestMethodsAgainstTorch:
             return [x, x.requires_grad, a.grad, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("fn", _method_params(only_o=True))
     def test_constant_changed_with_a_value_that_requires_grad(self, fn):
@@ -189,7 +137,7 @@ class TestMethodsAgainstTorch:
             return [x, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("fn", _method_params())
     def test_under_no_grad_nothing_is_recorded(self, fn):
@@ -201,7 +149,7 @@ class TestMethodsAgainstTorch:
             return [x, x.requires_grad, x.grad_fn is None]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("fn", _method_params())
     def test_bumps_the_version_as_torch(self, fn):
@@ -257,7 +205,7 @@ class TestLeafThatRequiresGrad:
             return [w, w.requires_grad, w.is_leaf, w._version]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("op", ["+=", "-=", "*=", "/="])
     def test_operators_under_no_grad_change_the_same_object(self, op):
@@ -277,7 +225,7 @@ class TestLeafThatRequiresGrad:
             return [w is alias, w, w.requires_grad, w._version]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_the_sgd_update_idiom(self):
         """``with torch.no_grad(): p -= lr * p.grad`` trains as PyTorch's."""
@@ -294,7 +242,7 @@ class TestLeafThatRequiresGrad:
             return [w, loss]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestOperators:
@@ -317,7 +265,7 @@ class TestOperators:
             return [x, a.grad, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("op", ["+=", "*="])
     def test_an_alias_sees_the_change(self, op):
@@ -332,7 +280,7 @@ class TestOperators:
             return [x is alias, alias]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_operator_on_a_saved_output_raises_at_backward(self):
         def prog(m):
@@ -353,7 +301,7 @@ class TestOperators:
             return [c, c.requires_grad, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_integer_tensor_stays_integer(self):
         def prog(m):
@@ -364,7 +312,7 @@ class TestOperators:
             return [i, str(i.dtype).replace("torch.", "")]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_integer_true_division_in_place_raises_runtime_error(self):
         def prog(m):
@@ -386,7 +334,7 @@ class TestSelfAliasing:
             return [h, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.xfail(strict=True, reason=(
         "h.mul_(h) on a non-leaf gives a.grad = a (wrong: d(a*a)/da = 2a); PyTorch raises "
@@ -422,7 +370,7 @@ class TestSelfAliasing:
             return [h, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 # --------------------------------------------------------------------------- setitem
@@ -451,7 +399,7 @@ class TestSetitem:
             return [x, x._version]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_non_leaf_with_a_value_that_requires_grad(self, name):
@@ -465,7 +413,7 @@ class TestSetitem:
             return [x, a.grad, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_constant_with_a_value_that_requires_grad(self, name):
@@ -479,7 +427,7 @@ class TestSetitem:
             return [x, x.requires_grad, o.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_non_leaf_with_a_number(self, name):
@@ -493,7 +441,7 @@ class TestSetitem:
             return [x, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_boolean_mask(self):
         def prog(m):
@@ -505,7 +453,7 @@ class TestSetitem:
             return [x, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_index_tensors(self):
         def prog(m):
@@ -518,7 +466,7 @@ class TestSetitem:
             return [x, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_value_of_a_wrong_shape_raises_as_torch(self):
         """PyTorch: RuntimeError ("The expanded size of the tensor (2) must match ...")."""
@@ -603,7 +551,7 @@ class TestMakemoreManualBackprop:
 
         ours = prog(tg, F)
         theirs = prog(torch, torch.nn.functional)
-        _same(ours, theirs)
+        check_same(ours, theirs)
         # and the hand-derived gradient is autograd's (as the lecture's cmp() checks)
         np.testing.assert_allclose(ours[1].data, ours[2].data, rtol=0, atol=1e-15)
 
@@ -617,7 +565,7 @@ class TestMakemoreManualBackprop:
             return d
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_demb_loop_with_a_plain_array_index(self):
         rng = np.random.default_rng(5)
@@ -631,7 +579,7 @@ class TestMakemoreManualBackprop:
             return d
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 # --------------------------------------------------------------------------- views
@@ -660,7 +608,7 @@ class TestViews:
             return [x, v, x._version, v._version]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("view", [
         pytest.param(lambda x: x[1], id="x[1]"),
@@ -675,7 +623,7 @@ class TestViews:
             return x
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_scaling_one_row_of_a_weight_under_no_grad(self):
         def prog(m):
@@ -685,7 +633,7 @@ class TestViews:
             return w
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_contiguous_of_a_transpose_is_a_copy(self):
         def prog(m):
@@ -695,7 +643,7 @@ class TestViews:
             return x
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a view v = b.view(...) taken before b.mul_(a) keeps its old graph (reshape of b's "
@@ -711,7 +659,7 @@ class TestViews:
             return [v, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a constant whose view is changed with a value that requires grad does not itself "
@@ -726,7 +674,7 @@ class TestViews:
             return [c, c.requires_grad, w.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_in_place_on_a_view_inside_the_graph_names_the_limitation(self):
         """PyTorch supports it; here it raises NotImplementedError naming the method."""
@@ -752,7 +700,7 @@ class TestCopy:
                     s.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_integer_source_into_float(self):
         def prog(m):
@@ -761,7 +709,7 @@ class TestCopy:
             return h
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_float_source_into_integer_truncates(self):
         def prog(m):
@@ -770,7 +718,7 @@ class TestCopy:
             return [i, str(i.dtype).replace("torch.", "")]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_source_that_does_not_broadcast_raises_runtime_error(self):
         def prog(m):
@@ -794,7 +742,7 @@ class TestDtypesInPlace:
             return [f, str(f.dtype).replace("torch.", "")]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_integer_into_float(self):
         def prog(m):
@@ -803,7 +751,7 @@ class TestDtypesInPlace:
             return f
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.parametrize("other", [
         pytest.param(lambda m: T(m, [[1.0], [2.0]]), id="(2, 1) into (3,)"),
@@ -824,7 +772,7 @@ class TestDtypesInPlace:
             return [f, g]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestFillAndMaskedFill:
@@ -844,7 +792,7 @@ class TestFillAndMaskedFill:
             return [h, a.grad, v.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_fill_with_a_value_that_requires_grad(self):
         def prog(m):
@@ -855,7 +803,7 @@ class TestFillAndMaskedFill:
             return [x, v.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestRandomFills:
@@ -872,7 +820,7 @@ class TestRandomFills:
             return [x, y, x._version]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_with_a_generator(self):
         def prog(m):
@@ -882,7 +830,7 @@ class TestRandomFills:
             return x
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_refused_on_an_integer_tensor(self):
         with pytest.raises((TypeError, RuntimeError)):
@@ -898,7 +846,7 @@ class TestDetachAndClone:
             return [r is y, y.requires_grad, y.is_leaf, y.grad_fn is None]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_clone_has_its_own_memory_and_passes_the_gradient(self):
         def prog(m):
@@ -910,7 +858,7 @@ class TestDetachAndClone:
             return [c, a, a.grad, c._version, c2]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_clone_of_a_non_leaf_then_in_place(self):
         def prog(m):
@@ -922,7 +870,7 @@ class TestDetachAndClone:
             return [c, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestGradInPlace:
@@ -940,7 +888,7 @@ class TestGradInPlace:
             return [a.grad, b.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_gradients_handed_through_add_are_not_shared(self):
         def prog(m):
@@ -953,7 +901,7 @@ class TestGradInPlace:
             return [a.grad, b.grad, y.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a second backward adds into .grad out of place (a new tensor), so a reference taken "
@@ -969,7 +917,7 @@ class TestGradInPlace:
             return [g is a.grad, g]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestRecordedChains:
@@ -985,7 +933,7 @@ class TestRecordedChains:
             return [h, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_several_changes_in_a_row(self):
         def prog(m):
@@ -999,7 +947,7 @@ class TestRecordedChains:
             return [h, a.grad]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
     def test_second_derivative_through_an_in_place_change(self):
         def prog(m):
@@ -1011,7 +959,7 @@ class TestRecordedChains:
             return [g, g2]
 
         ours, theirs = both(prog)
-        _same(ours, theirs)
+        check_same(ours, theirs)
 
 
 class TestCostOfRecording:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import TORCH_TOL, requires_torch, torch
+from helpers import TORCH_TOL, T, check_both, check_same, requires_torch, torch
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor, no_grad, optim
@@ -28,38 +28,6 @@ pytestmark = requires_torch
 # --------------------------------------------------------------------------- helpers
 
 
-def _np(x: Any) -> Any:
-    if isinstance(x, list | tuple):
-        return [_np(v) for v in x]
-    if isinstance(x, Tensor):
-        return np.asarray(x.data)
-    if torch is not None and isinstance(x, torch.Tensor):
-        return x.detach().numpy()
-    return x
-
-
-def _same(actual: Any, expected: Any) -> None:
-    a, e = _np(actual), _np(expected)
-    if isinstance(e, list):
-        assert isinstance(a, list) and len(a) == len(e)
-        for x, y in zip(a, e, strict=True):
-            _same(x, y)
-        return
-    if e is None or a is None:
-        assert a is None and e is None, f"{a!r}, torch gives {e!r}"
-        return
-    if isinstance(e, np.ndarray):
-        assert np.shape(a) == e.shape
-        np.testing.assert_allclose(a, e, rtol=TORCH_TOL, atol=TORCH_TOL)
-        return
-    assert a == e, f"{a!r}, torch gives {e!r}"
-
-
-def T(m: Any, values: Any, requires_grad: bool = False) -> Any:  # noqa: N802
-    return m.tensor(np.asarray(values, dtype=np.float64), dtype=m.float64,
-                    requires_grad=requires_grad)
-
-
 def raises_as_torch(prog: Callable[[Any], Any]) -> RuntimeError:
     """PyTorch raises its version-counter error; so does tinygrad_edu (a RuntimeError)."""
     with pytest.raises(RuntimeError, match="inplace operation"):
@@ -67,11 +35,6 @@ def raises_as_torch(prog: Callable[[Any], Any]) -> RuntimeError:
     with pytest.raises(RuntimeError, match="in-place operation") as err:
         prog(tg)
     return err.value
-
-
-def computes_as_torch(prog: Callable[[Any], Any]) -> None:
-    """Neither raises, and both give the same values/gradients."""
-    _same(prog(tg), prog(torch))
 
 
 # --------------------------------------------------------------------------- _version
@@ -92,7 +55,7 @@ class TestVersionNumbers:
             seen.append(x._version)
             return seen
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     @pytest.mark.parametrize("share", [
         pytest.param(lambda x: x.detach(), id="detach"),
@@ -112,7 +75,7 @@ class TestVersionNumbers:
             seen += [x._version, y._version]
             return seen
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_clone_starts_its_own_counter(self):
         def prog(m):
@@ -122,7 +85,7 @@ class TestVersionNumbers:
             c.add_(1)
             return [x._version, c._version]
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_writing_through_numpy_or_data_is_not_counted(self):
         """PyTorch does not see changes made through ``.data``/``.numpy()`` either."""
@@ -416,7 +379,7 @@ class TestDoesNotRaise:
             loss2, _ = _two_layers(m)  # a fresh forward: fine
             return [p.clone() for p in params] + [loss2]
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_in_place_change_of_a_value_nobody_saved(self):
         def prog(m):
@@ -428,7 +391,7 @@ class TestDoesNotRaise:
             (w * T(m, [1.0, 5.0])).sum().backward()
             return a.grad
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_changes_through_data_are_not_seen(self):
         """As PyTorch: ``.data`` bypasses the counter, so the new values are used."""
@@ -441,7 +404,7 @@ class TestDoesNotRaise:
             loss.backward()
             return [x.grad, w.grad]
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_tensors_made_after_the_change(self):
         def prog(m):
@@ -452,7 +415,7 @@ class TestDoesNotRaise:
             y.backward()
             return a.grad
 
-        computes_as_torch(prog)
+        check_both(prog)
 
 
 class TestHotPath:
@@ -480,7 +443,7 @@ class TestHotPath:
             return params + [loss]
 
         for name in ("sgd", "adam"):
-            _same(prog(tg, name), prog(torch, name))
+            check_same(prog(tg, name), prog(torch, name))
 
     def test_unrelated_in_place_changes_between_forward_and_backward(self):
         w = Tensor(np.full((3, 2), 0.5), requires_grad=True)
@@ -564,7 +527,7 @@ class TestRaisesExactlyWhenTorchDoes:
             y.sum().backward()
             return a.grad
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_one_layer_step_between_forward_and_backward(self):
         """x @ w with an x that needs no gradient saves only x, so a step that changes w
@@ -578,7 +541,7 @@ class TestRaisesExactlyWhenTorchDoes:
             loss.backward()
             return w.grad
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_copy_of_a_scaled_self(self):
         """h.copy_(h * 3) on a non-leaf computes, as in PyTorch: mul by a number saves
@@ -590,7 +553,7 @@ class TestRaisesExactlyWhenTorchDoes:
             h.sum().backward()
             return [h, a.grad]
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_relu_input_changed(self):
         """relu saves its output, as in PyTorch: changing its input afterwards computes."""
@@ -601,7 +564,7 @@ class TestRaisesExactlyWhenTorchDoes:
             y.sum().backward()
             return a.grad
 
-        computes_as_torch(prog)
+        check_both(prog)
 
     def test_relu_output_changed(self):
         """relu saves its output, as in PyTorch: changing it raises at backward."""
