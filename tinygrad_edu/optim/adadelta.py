@@ -11,6 +11,7 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _average_square_,
     _check_nonnegative,
     _check_range,
     _evaluate,
@@ -62,11 +63,9 @@ class Adadelta(Optimizer):
             lr, rho, eps = group["lr"], group["rho"], group["eps"]
             for p, g, state in self._with_grads(group):
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-                square_avg *= rho
-                square_avg += (1 - rho) * g * g
+                _average_square_(square_avg, g, rho)
                 delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * g
-                acc_delta *= rho
-                acc_delta += (1 - rho) * delta * delta
+                _average_square_(acc_delta, delta, rho)
                 p.data += -lr * delta
                 p._bump_version()
         return loss

@@ -17,6 +17,7 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _average_square_,
     _check_nonnegative,
     _check_range,
     _evaluate,
@@ -100,8 +101,7 @@ class Adam(Optimizer):
                 step = state["step"]
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 _lerp_(exp_avg, g, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * g * g
+                _average_square_(exp_avg_sq, g, beta2)
                 step_size = lr / (1 - beta1**step)
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 if amsgrad:
@@ -245,8 +245,7 @@ class NAdam(Optimizer):
                 mu_product = state["mu_product"]
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 _lerp_(exp_avg, g, 1 - beta1)
-                exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * g * g
+                _average_square_(exp_avg_sq, g, beta2)
                 denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + eps
                 p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
                 p.data += (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)

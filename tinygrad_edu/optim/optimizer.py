@@ -73,6 +73,13 @@ def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
         start[...] = end - (end - start) * (1 - weight)
 
 
+def _average_square_(avg: np.ndarray, x: np.ndarray, decay: float) -> None:
+    """``avg = decay * avg + (1 - decay) * x * x`` in place: the running mean of squares
+    that Adam, NAdam, RMSprop and Adadelta divide by (PyTorch's ``mul_(decay).addcmul_``)."""
+    avg *= decay
+    avg += (1 - decay) * x * x
+
+
 def _copy_value(value: Any) -> Any:
     """A copy of a state value deep enough that later steps cannot change it (arrays copied)."""
     if isinstance(value, np.ndarray):

@@ -10,6 +10,7 @@ import numpy as np
 from .optimizer import (
     Optimizer,
     ParamsT,
+    _average_square_,
     _check_nonnegative,
     _evaluate,
     _lerp_,
@@ -67,8 +68,7 @@ class RMSprop(Optimizer):
             momentum, centered = group["momentum"], group["centered"]
             for p, g, state in self._with_grads(group):
                 square_avg = state["square_avg"]
-                square_avg *= alpha
-                square_avg += (1 - alpha) * g * g
+                _average_square_(square_avg, g, alpha)
                 if centered:
                     grad_avg = state["grad_avg"]
                     _lerp_(grad_avg, g, 1 - alpha)
