@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import T, both, check_same, requires_torch, same_error, torch
+from helpers import T, both, check_both, check_same, requires_torch, same_error, torch
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
@@ -120,8 +120,7 @@ class TestMethodsAgainstTorch:
             (x * T(m, W)).sum().backward()
             return [x, x.requires_grad, a.grad, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("fn", _method_params(only_o=True))
     def test_constant_changed_with_a_value_that_requires_grad(self, fn):
@@ -136,8 +135,7 @@ class TestMethodsAgainstTorch:
             (x * T(m, W)).sum().backward()
             return [x, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("fn", _method_params())
     def test_under_no_grad_nothing_is_recorded(self, fn):
@@ -148,8 +146,7 @@ class TestMethodsAgainstTorch:
                 fn(x, o)
             return [x, x.requires_grad, x.grad_fn is None]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("fn", _method_params())
     def test_bumps_the_version_as_torch(self, fn):
@@ -204,8 +201,7 @@ class TestLeafThatRequiresGrad:
                 fn(w, o)
             return [w, w.requires_grad, w.is_leaf, w._version]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("op", ["+=", "-=", "*=", "/="])
     def test_operators_under_no_grad_change_the_same_object(self, op):
@@ -224,8 +220,7 @@ class TestLeafThatRequiresGrad:
                     w /= g
             return [w is alias, w, w.requires_grad, w._version]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_the_sgd_update_idiom(self):
         """``with torch.no_grad(): p -= lr * p.grad`` trains as PyTorch's."""
@@ -241,8 +236,7 @@ class TestLeafThatRequiresGrad:
                     w.grad.zero_()
             return [w, loss]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestOperators:
@@ -264,8 +258,7 @@ class TestOperators:
             (x * T(m, W)).sum().backward()
             return [x, a.grad, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("op", ["+=", "*="])
     def test_an_alias_sees_the_change(self, op):
@@ -279,8 +272,7 @@ class TestOperators:
                 x *= 3.0
             return [x is alias, alias]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_operator_on_a_saved_output_raises_at_backward(self):
         def prog(m):
@@ -300,8 +292,7 @@ class TestOperators:
             (c * T(m, W)).sum().backward()
             return [c, c.requires_grad, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_integer_tensor_stays_integer(self):
         def prog(m):
@@ -311,8 +302,7 @@ class TestOperators:
             i -= m.tensor([1, 1, 1])
             return [i, str(i.dtype).replace("torch.", "")]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_integer_true_division_in_place_raises_runtime_error(self):
         def prog(m):
@@ -333,8 +323,7 @@ class TestSelfAliasing:
             h.sum().backward()
             return [h, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.xfail(strict=True, reason=(
         "h.mul_(h) on a non-leaf gives a.grad = a (wrong: d(a*a)/da = 2a); PyTorch raises "
@@ -369,8 +358,7 @@ class TestSelfAliasing:
             (h * T(m, [1.0, 10.0, 100.0])).sum().backward()
             return [h, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 # --------------------------------------------------------------------------- setitem
@@ -398,8 +386,7 @@ class TestSetitem:
             x[index] = value(m, T(m, POS))
             return [x, x._version]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_non_leaf_with_a_value_that_requires_grad(self, name):
@@ -412,8 +399,7 @@ class TestSetitem:
             (x * T(m, W)).sum().backward()
             return [x, a.grad, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_constant_with_a_value_that_requires_grad(self, name):
@@ -426,8 +412,7 @@ class TestSetitem:
             (x * x * T(m, W)).sum().backward()
             return [x, x.requires_grad, o.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("name", list(INDEXES))
     def test_non_leaf_with_a_number(self, name):
@@ -440,8 +425,7 @@ class TestSetitem:
             (x * x * T(m, W)).sum().backward()
             return [x, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_boolean_mask(self):
         def prog(m):
@@ -452,8 +436,7 @@ class TestSetitem:
             (x * T(m, W)).sum().backward()
             return [x, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_index_tensors(self):
         def prog(m):
@@ -465,8 +448,7 @@ class TestSetitem:
             (x * T(m, W)).sum().backward()
             return [x, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_value_of_a_wrong_shape_raises_as_torch(self):
         """PyTorch: RuntimeError ("The expanded size of the tensor (2) must match ...")."""
@@ -564,8 +546,7 @@ class TestMakemoreManualBackprop:
             d[range(5), m.tensor(Yb)] -= 1
             return d
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_demb_loop_with_a_plain_array_index(self):
         rng = np.random.default_rng(5)
@@ -578,8 +559,7 @@ class TestMakemoreManualBackprop:
                 d[ix[k]] += T(m, rows[k])
             return d
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 # --------------------------------------------------------------------------- views
@@ -607,8 +587,7 @@ class TestViews:
             x.sub_(0.5)
             return [x, v, x._version, v._version]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("view", [
         pytest.param(lambda x: x[1], id="x[1]"),
@@ -622,8 +601,7 @@ class TestViews:
             view(x).fill_(7.0)
             return x
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_scaling_one_row_of_a_weight_under_no_grad(self):
         def prog(m):
@@ -632,8 +610,7 @@ class TestViews:
                 w[0].mul_(0.5)
             return w
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_contiguous_of_a_transpose_is_a_copy(self):
         def prog(m):
@@ -642,8 +619,7 @@ class TestViews:
             y.add_(1.0)
             return x
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a view v = b.view(...) taken before b.mul_(a) keeps its old graph (reshape of b's "
@@ -658,8 +634,7 @@ class TestViews:
             v.sum().backward()
             return [v, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a constant whose view is changed with a value that requires grad does not itself "
@@ -673,8 +648,7 @@ class TestViews:
             (c * T(m, [1.0, 2.0, 3.0, 4.0])).sum().backward()
             return [c, c.requires_grad, w.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_in_place_on_a_view_inside_the_graph_names_the_limitation(self):
         """PyTorch supports it; here it raises NotImplementedError naming the method."""
@@ -699,8 +673,7 @@ class TestCopy:
             return [h, str(h.dtype).replace("torch.", ""), str(s.grad.dtype).replace("torch.", ""),
                     s.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_integer_source_into_float(self):
         def prog(m):
@@ -708,8 +681,7 @@ class TestCopy:
             h.copy_(m.tensor([3, 4]))
             return h
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_float_source_into_integer_truncates(self):
         def prog(m):
@@ -717,8 +689,7 @@ class TestCopy:
             i.copy_(T(m, [1.7, -2.7, 3.2]))
             return [i, str(i.dtype).replace("torch.", "")]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_source_that_does_not_broadcast_raises_runtime_error(self):
         def prog(m):
@@ -741,8 +712,7 @@ class TestDtypesInPlace:
             f.add_(T(m, [0.1, 0.2, 0.3]))
             return [f, str(f.dtype).replace("torch.", "")]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_integer_into_float(self):
         def prog(m):
@@ -750,8 +720,7 @@ class TestDtypesInPlace:
             f.mul_(m.tensor([2, 3, 4]))
             return f
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.parametrize("other", [
         pytest.param(lambda m: T(m, [[1.0], [2.0]]), id="(2, 1) into (3,)"),
@@ -771,8 +740,7 @@ class TestDtypesInPlace:
             g.div_(2, rounding_mode="trunc")
             return [f, g]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestFillAndMaskedFill:
@@ -791,8 +759,7 @@ class TestFillAndMaskedFill:
             (h * T(m, [1.0, 10.0, 100.0])).sum().backward()
             return [h, a.grad, v.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_fill_with_a_value_that_requires_grad(self):
         def prog(m):
@@ -802,8 +769,7 @@ class TestFillAndMaskedFill:
             (x * T(m, [1.0, 5.0])).sum().backward()
             return [x, v.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestRandomFills:
@@ -819,8 +785,7 @@ class TestRandomFills:
             y.uniform_(-1.0, 3.0)
             return [x, y, x._version]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_with_a_generator(self):
         def prog(m):
@@ -829,8 +794,7 @@ class TestRandomFills:
             x.uniform_(-2, 2, generator=g)
             return x
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_refused_on_an_integer_tensor(self):
         with pytest.raises((TypeError, RuntimeError)):
@@ -845,8 +809,7 @@ class TestDetachAndClone:
             r = y.detach_()
             return [r is y, y.requires_grad, y.is_leaf, y.grad_fn is None]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_clone_has_its_own_memory_and_passes_the_gradient(self):
         def prog(m):
@@ -857,8 +820,7 @@ class TestDetachAndClone:
             (c * c).sum().backward()
             return [c, a, a.grad, c._version, c2]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_clone_of_a_non_leaf_then_in_place(self):
         def prog(m):
@@ -869,8 +831,7 @@ class TestDetachAndClone:
             (c + y).sum().backward()
             return [c, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestGradInPlace:
@@ -887,8 +848,7 @@ class TestGradInPlace:
             b.grad += 1.0
             return [a.grad, b.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_gradients_handed_through_add_are_not_shared(self):
         def prog(m):
@@ -900,8 +860,7 @@ class TestGradInPlace:
             y.grad.mul_(3.0)
             return [a.grad, b.grad, y.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     @pytest.mark.xfail(strict=True, reason=(
         "a second backward adds into .grad out of place (a new tensor), so a reference taken "
@@ -916,8 +875,7 @@ class TestGradInPlace:
             (a * a).sum().backward()
             return [g is a.grad, g]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestRecordedChains:
@@ -932,8 +890,7 @@ class TestRecordedChains:
             (u.sum() + v + (w * T(m, [1.0, 2.0, 3.0])).sum()).backward()
             return [h, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_several_changes_in_a_row(self):
         def prog(m):
@@ -946,8 +903,7 @@ class TestRecordedChains:
             h.sum().backward()
             return [h, a.grad]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
     def test_second_derivative_through_an_in_place_change(self):
         def prog(m):
@@ -958,8 +914,7 @@ class TestRecordedChains:
             (g2,) = m.autograd.grad(g.sum(), a)
             return [g, g2]
 
-        ours, theirs = both(prog)
-        check_same(ours, theirs)
+        check_both(prog)
 
 
 class TestCostOfRecording:
