@@ -58,7 +58,7 @@ def theirs(arrays: list[np.ndarray]) -> Callable[[], list[np.ndarray]]:
         x, w1, b1, w2, b2 = (torch.tensor(a, requires_grad=True) for a in arrays)
         loss = conv2d(conv2d(x, w1, b1), w2, b2).sum()
         loss.backward()
-        return [loss.detach().numpy()] + [t.grad.numpy() for t in (x, w1, b1, w2, b2)]
+        return [loss.detach().numpy()] + [t.grad.numpy() for t in (x, w1, b1, w2, b2)]  # type: ignore[union-attr]
     return step
 
 
