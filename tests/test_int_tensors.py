@@ -9,7 +9,7 @@ writing them; the reason says what PyTorch does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,12 @@ def _same_tensor(ours: Any, theirs: Any) -> None:
         np.testing.assert_array_equal(a, e)
     else:
         np.testing.assert_allclose(a, e, rtol=TORCH_TOL, atol=TORCH_TOL)
+
+
+def _same_tensors_on_both(prog: Callable[[Any], tuple[Any, ...]]) -> None:
+    """``prog``'s tensors with tinygrad_edu and with torch: ``_same_tensor`` pair by pair."""
+    for ours, theirs in zip(prog(tg), prog(torch), strict=True):
+        _same_tensor(ours, theirs)
 
 
 @pytest.fixture(params=["float64", "float32"])
@@ -220,9 +226,7 @@ class TestIndexingAndLabels:
             return emb, c.grad
 
         rng_w = np.random.default_rng(1).standard_normal((2, 3, 2))
-        (e1, g1), (e2, g2) = prog(tg), prog(torch)
-        _same_tensor(e1, e2)
-        _same_tensor(g1, g2)
+        _same_tensors_on_both(prog)
 
     @pytest.mark.parametrize("index", [
         pytest.param(lambda m: m.tensor(2), id="0-d"),
@@ -243,9 +247,7 @@ class TestIndexingAndLabels:
             (y * 2.0).sum().backward()
             return y, x.grad
 
-        (y1, g1), (y2, g2) = prog(tg), prog(torch)
-        _same_tensor(y1, y2)
-        _same_tensor(g1, g2)
+        _same_tensors_on_both(prog)
 
     def test_setitem_with_integer_tensor_labels(self):
         logits = np.random.default_rng(2).standard_normal((4, 5))
@@ -307,9 +309,7 @@ class TestMixedWithGrad:
             y.backward()
             return y, x.grad
 
-        (y1, g1), (y2, g2) = prog(tg), prog(torch)
-        _same_tensor(y1, y2)
-        _same_tensor(g1, g2)
+        _same_tensors_on_both(prog)
 
     def test_float32_weight_with_integer_input_stays_float32(self):
         def prog(m):
@@ -319,9 +319,7 @@ class TestMixedWithGrad:
             y.backward()
             return y, w.grad
 
-        (y1, g1), (y2, g2) = prog(tg), prog(torch)
-        _same_tensor(y1, y2)
-        _same_tensor(g1, g2)
+        _same_tensors_on_both(prog)
 
     def test_mask_as_float_weights_the_loss(self):
         def prog(m):
@@ -331,6 +329,4 @@ class TestMixedWithGrad:
             loss.backward()
             return loss, x.grad
 
-        (y1, g1), (y2, g2) = prog(tg), prog(torch)
-        _same_tensor(y1, y2)
-        _same_tensor(g1, g2)
+        _same_tensors_on_both(prog)
