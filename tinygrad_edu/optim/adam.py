@@ -40,6 +40,15 @@ def _check_adam_group(opt: str, group: Mapping[str, Any]) -> None:
     _check_nonnegative(opt, group, "weight_decay")
 
 
+def _moments_(state: dict[str, Any], g: np.ndarray, beta1: float,
+              beta2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Update Adam's running averages of ``g`` and of ``g * g`` in place; return them."""
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    _lerp_(exp_avg, g, 1 - beta1)
+    _average_square_(exp_avg_sq, g, beta2)
+    return exp_avg, exp_avg_sq
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2014), PyTorch's ``torch.optim.Adam``.
 
@@ -99,9 +108,7 @@ class Adam(Optimizer):
             amsgrad = group["amsgrad"]
             for p, g, state in self._with_grads(group):
                 step = state["step"]
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                _lerp_(exp_avg, g, 1 - beta1)
-                _average_square_(exp_avg_sq, g, beta2)
+                exp_avg, exp_avg_sq = _moments_(state, g, beta1, beta2)
                 step_size = lr / (1 - beta1**step)
                 bias_correction2_sqrt = (1 - beta2**step) ** 0.5
                 if amsgrad:
@@ -243,9 +250,7 @@ class NAdam(Optimizer):
                 mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
                 state["mu_product"] *= mu
                 mu_product = state["mu_product"]
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                _lerp_(exp_avg, g, 1 - beta1)
-                _average_square_(exp_avg_sq, g, beta2)
+                exp_avg, exp_avg_sq = _moments_(state, g, beta1, beta2)
                 denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + eps
                 p.data += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
                 p.data += (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
