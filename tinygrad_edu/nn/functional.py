@@ -858,3 +858,22 @@ from .normalization import batch_norm, layer_norm  # noqa: E402
 from .sparse import embedding  # noqa: E402
 
 __all__ += ["dropout", "dropout1d", "dropout2d", "batch_norm", "layer_norm", "embedding"]
+
+# Attention is composed in its layer file (it imports this module, used only at call time).
+from .attention import scaled_dot_product_attention  # noqa: E402
+
+__all__ += ["scaled_dot_product_attention"]
+
+# Convolution and pooling live in their layer files: a window view, then a matmul or a reduction.
+from .conv import conv1d, conv2d, unfold  # noqa: E402
+from .pooling import (  # noqa: E402
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
+
+__all__ += ["conv1d", "conv2d", "unfold", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+            "adaptive_avg_pool1d", "adaptive_avg_pool2d"]
