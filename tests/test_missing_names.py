@@ -1,7 +1,7 @@
 """A PyTorch name tinygrad_edu lacks says so; a name PyTorch lacks too gets a hint.
 
 ``torch_names.py`` holds PyTorch 2.13's public names per namespace. A module's ``__getattr__``
-raises ``NotImplementedInTinygradEdu`` ("tinygrad_edu does not implement torch.nn.Conv2d yet")
+raises ``NotImplementedInTinygradEdu`` ("tinygrad_edu does not implement torch.nn.Conv3d yet")
 for a name of the list that the module does not define, and Python's ``AttributeError`` with
 "; did you mean ...?" for any other. ``Tensor`` gets stubs from ``install_missing_stubs``.
 """
@@ -85,7 +85,7 @@ def test_name_lists_are_sorted_public_names(torch_name: str) -> None:
 def test_name_lists_hold_what_learners_meet_and_not_torchs_imports() -> None:
     assert {"zeros", "einsum", "tensor", "float32", "no_grad", "fft", "linalg"} <= set(tn.TORCH)
     assert {"stride", "scatter_add_", "storage", "sum", "backward", "is_leaf"} <= set(tn.TENSOR)
-    assert {"Conv2d", "LSTM", "Linear", "Module"} <= set(tn.NN)
+    assert {"Conv3d", "LSTM", "Linear", "Module"} <= set(tn.NN)
     assert {"conv2d", "relu", "cross_entropy"} <= set(tn.NN_FUNCTIONAL)
     assert {"RAdam", "SGD", "lr_scheduler"} <= set(tn.OPTIM)
     assert {"DataLoader", "DistributedSampler"} <= set(tn.UTILS_DATA)
@@ -158,9 +158,9 @@ def test_implemented_names_resolve(module: types.ModuleType, names: list[str]) -
 @pytest.mark.parametrize(("module", "name", "written"), [
     (tinygrad_edu, "einsum", "torch.einsum"),
     (tinygrad_edu, "linalg", "torch.linalg"),
-    (nn, "Conv2d", "torch.nn.Conv2d"),
+    (nn, "Conv3d", "torch.nn.Conv3d"),
     (nn, "LSTM", "torch.nn.LSTM"),
-    (F, "conv2d", "torch.nn.functional.conv2d"),
+    (F, "conv3d", "torch.nn.functional.conv3d"),
     (init, "dirac_", "torch.nn.init.dirac_"),
     (nn_utils, "weight_norm", "torch.nn.utils.weight_norm"),
     (optim, "RAdam", "torch.optim.RAdam"),
@@ -182,7 +182,7 @@ def test_missing_torch_name_says_so(module: types.ModuleType, name: str, written
 def test_the_error_is_raised_where_the_name_is_read() -> None:
     # The traceback ends in the module's __getattr__, not in torch_names.py's helpers.
     with pytest.raises(NotImplementedInTinygradEdu) as info:
-        nn.Conv2d  # noqa: B018
+        nn.Conv3d  # noqa: B018
     assert info.traceback[-1].frame.code.name == "__getattr__"
 
 
@@ -237,11 +237,11 @@ def test_a_name_of_another_namespace_is_pointed_to() -> None:
 
 def test_a_typo_of_a_missing_name_says_that_it_is_missing() -> None:
     with pytest.raises(AttributeError) as info:
-        nn.Conv2D  # noqa: B018
+        nn.ConvTranspose2D  # noqa: B018
     assert type(info.value) is AttributeError
-    assert str(info.value) == ("module 'tinygrad_edu.nn' has no attribute 'Conv2D'; did you "
-                               "mean 'Conv2d' (tinygrad_edu does not implement "
-                               "torch.nn.Conv2d yet)?")
+    assert str(info.value) == ("module 'tinygrad_edu.nn' has no attribute 'ConvTranspose2D'; "
+                               "did you mean 'ConvTranspose2d' (tinygrad_edu does not "
+                               "implement torch.nn.ConvTranspose2d yet)?")
 
 
 def test_nothing_close_gives_no_hint() -> None:
@@ -265,10 +265,10 @@ def test_private_and_dunder_names_get_pythons_message() -> None:
 def test_no_duplicate_hint_from_python() -> None:
     # Python appends its own "Did you mean" (drawn from every global of the module) to an
     # AttributeError that carries no name; ours carry one.
-    for get in (lambda: tinygrad_edu.zeroes, lambda: nn.Conv2d):
+    for get in (lambda: tinygrad_edu.zeroes, lambda: nn.Conv3d):
         with pytest.raises(AttributeError) as info:
             get()
-        assert info.value.name in ("zeroes", "Conv2d")
+        assert info.value.name in ("zeroes", "Conv3d")
 
 
 # ------------------------------------------------------------------------- from-imports
@@ -276,10 +276,10 @@ def test_no_duplicate_hint_from_python() -> None:
 
 def test_from_import_of_a_missing_name_says_so() -> None:
     with pytest.raises(ImportError) as info:
-        from tinygrad_edu.nn import Conv2d  # noqa: F401
+        from tinygrad_edu.nn import Conv3d  # noqa: F401
     assert isinstance(info.value, NotImplementedImportInTinygradEdu)
     assert isinstance(info.value, NotImplementedError)
-    assert str(info.value) == "tinygrad_edu does not implement torch.nn.Conv2d yet"
+    assert str(info.value) == "tinygrad_edu does not implement torch.nn.Conv3d yet"
     with pytest.raises(NotImplementedImportInTinygradEdu, match="torch.fft yet"):
         from tinygrad_edu import fft  # noqa: F401
     with pytest.raises(NotImplementedImportInTinygradEdu, match="torch.optim.RAdam yet"):
@@ -409,7 +409,7 @@ def test_tab_completion_is_not_polluted(stubs: tuple[str, ...]) -> None:
     # modules list what they define, never the names they lack
     for module, _, names in MODULES:
         assert set(dir(module)).isdisjoint(_missing(module, names))
-    assert "einsum" not in dir(tinygrad_edu) and "Conv2d" not in dir(nn)
+    assert "einsum" not in dir(tinygrad_edu) and "Conv3d" not in dir(nn)
     assert "missing_attribute" not in dir(tinygrad_edu) and "missing_attribute" not in dir(nn)
 
 
