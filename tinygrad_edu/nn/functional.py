@@ -877,17 +877,3 @@ from .pooling import (  # noqa: E402
 
 __all__ += ["conv1d", "conv2d", "unfold", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
             "adaptive_avg_pool1d", "adaptive_avg_pool2d"]
-
-# Convolution and pooling live in their layer files: a window view, then a matmul or a reduction.
-from .conv import conv1d, conv2d, unfold  # noqa: E402
-from .pooling import (  # noqa: E402
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    max_pool1d,
-    max_pool2d,
-)
-
-__all__ += ["conv1d", "conv2d", "unfold", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
-            "adaptive_avg_pool1d", "adaptive_avg_pool2d"]
