@@ -166,7 +166,7 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class _BatchNorm(Module):
@@ -174,7 +174,7 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True,
-                 device: Any = None, dtype: Any = None) -> None:
+                 device: Any = None, dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         name = type(self).__name__
         _check_device(device, name)
@@ -188,7 +188,7 @@ class _BatchNorm(Module):
         self.bias: Parameter | None
         if affine:
             self.weight = Parameter(np.ones(num_features, d))
-            self.bias = Parameter(np.zeros(num_features, d))
+            self.register_parameter("bias", Parameter(np.zeros(num_features, d)) if bias else None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -218,8 +218,9 @@ class _BatchNorm(Module):
     def reset_parameters(self) -> None:
         """``reset_running_stats()``, then weight to ones and bias to zeros."""
         self.reset_running_stats()
-        if self.weight is not None and self.bias is not None:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def _check_input_dim(self, input: Tensor) -> None:
@@ -253,13 +254,15 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalisation of ``(N, C)`` or ``(N, C, L)`` inputs, per channel ``C``
     (``F.batch_norm``); ``weight`` starts at ones, ``bias`` at zeros, ``running_mean`` at
-    zeros and ``running_var`` at ones, as PyTorch."""
+    zeros and ``running_var`` at ones, as PyTorch (``affine=False``: no weight or bias;
+    ``bias=False``: no bias)."""
 
     _dims = (2, 3)
 
