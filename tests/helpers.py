@@ -59,6 +59,7 @@ __all__ = [
     "both",
     "check_both",
     "same_error",
+    "assert_close",
 ]
 
 #: Forward values against NumPy: the same maths, maybe computed in another order.
@@ -217,6 +218,14 @@ def assert_same(actual, expected, rtol=1e-12):
     assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
     scale = float(np.max(np.abs(expected))) if expected.size else 0.0
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=rtol * scale)
+
+
+def assert_close(actual: Any, expected: Any, tol: float = TORCH_TOL) -> None:
+    """Same shape, and equal to PyTorch's (``expected``) to ``tol``, relative and absolute."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
+    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
 
 
 def grad_of(t):

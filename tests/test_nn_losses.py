@@ -10,20 +10,13 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import TORCH_TOL, check_gradcheck, requires_torch, torch
+from helpers import assert_close, check_gradcheck, requires_torch, torch
 
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import Tensor, nn
 
 RNG = np.random.default_rng(11)
 REDUCTIONS = ["mean", "sum", "none"]
-
-
-def close(actual, expected, tol=TORCH_TOL):
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
 
 
 def compare(ours, theirs, arrays, grads, consts=()):
@@ -34,14 +27,14 @@ def compare(ours, theirs, arrays, grads, consts=()):
     ts = [torch.tensor(a, requires_grad=g) for a, g in zip(arrays, grads, strict=True)]
     out = ours(*xs, *[c[0] for c in consts])
     tout = theirs(*ts, *[c[1] for c in consts])
-    close(out.data, tout.detach().numpy())
+    assert_close(out.data, tout.detach().numpy())
     upstream = np.random.default_rng(3).standard_normal(out.shape)
     out.backward(upstream)
     tout.backward(torch.from_numpy(upstream))
     for i, (x, t) in enumerate(zip(xs, ts, strict=True)):
         if grads[i]:
             assert x.grad is not None, f"input {i} got no gradient"
-            close(x.grad.data, t.grad.numpy())
+            assert_close(x.grad.data, t.grad.numpy())
     return out
 
 
@@ -326,7 +319,7 @@ def test_mse_target_gets_gradient_and_shapes_do_not_broadcast():
     pred = Tensor(RNG.standard_normal((3, 1)), requires_grad=True)
     target = Tensor(RNG.standard_normal((3, 1)), requires_grad=True)
     F.mse_loss(pred, target).backward()
-    close(target.grad.data, -2 * (pred.data - target.data) / 3)
+    assert_close(target.grad.data, -2 * (pred.data - target.data) / 3)
     for fn in [F.mse_loss, F.l1_loss, F.smooth_l1_loss, F.huber_loss, F.kl_div,
                F.binary_cross_entropy_with_logits]:
         with pytest.raises(ValueError, match=r"\(3, 1\).*\(3,\)"):
@@ -366,7 +359,8 @@ def test_legacy_size_average_and_reduce():
         with pytest.warns(UserWarning):
             theirs = torch.nn.MSELoss(size_average=sa, reduce=red)
         assert ours.reduction == theirs.reduction
-        close(ours(Tensor(x), Tensor(y)).data, theirs(torch.tensor(x), torch.tensor(y)).numpy())
+        assert_close(ours(Tensor(x), Tensor(y)).data,
+                     theirs(torch.tensor(x), torch.tensor(y)).numpy())
 
 
 def test_loss_weights_are_buffers():

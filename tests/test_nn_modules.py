@@ -10,7 +10,13 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-from helpers import TORCH_TOL, check_against_torch, check_gradcheck, requires_torch, torch
+from helpers import (
+    assert_close,
+    check_against_torch,
+    check_gradcheck,
+    requires_torch,
+    torch,
+)
 
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import Tensor, nn, no_grad
@@ -21,13 +27,6 @@ from tinygrad_edu import random as trandom
 pytestmark = pytest.mark.usefixtures("float64_program")
 
 RNG = np.random.default_rng(7)
-
-
-def close(actual, expected, tol=TORCH_TOL):
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
-    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol)
 
 
 def tnp(t):
@@ -112,8 +111,8 @@ def test_hardsigmoid_values_vs_torch_and_exact_gradient(shape):
     assert repr(ours) == repr(torch.nn.Hardsigmoid())
     t = Tensor(x, requires_grad=True)
     out = ours(t)
-    close(out.data, tnp(torch.nn.functional.hardsigmoid(torch.tensor(x))))
-    close(F.hardsigmoid(Tensor(x)).data, out.data)
+    assert_close(out.data, tnp(torch.nn.functional.hardsigmoid(torch.tensor(x))))
+    assert_close(F.hardsigmoid(Tensor(x)).data, out.data)
     out.sum().backward()
     np.testing.assert_array_equal(t.grad.data, np.where((x > -3) & (x < 3), 1 / 6, 0.0))
     check_gradcheck(F.hardsigmoid, [RNG.uniform(-4, 4, shape)])
@@ -141,8 +140,8 @@ def test_gelu_second_derivative_vs_torch():
     (tg,) = torch.autograd.grad(torch.nn.functional.gelu(theirs).sum(), [theirs],
                                 create_graph=True)
     tg.sum().backward()
-    close(g.data, tnp(tg))
-    close(ours.grad.data, theirs.grad.numpy())
+    assert_close(g.data, tnp(tg))
+    assert_close(ours.grad.data, theirs.grad.numpy())
 
 
 # module -> (ours, torch's) constructed with the same arguments
@@ -214,7 +213,7 @@ def test_softmax_without_dim_follows_pytorchs_old_rule_and_warns():
             ours = nn.Softmax()(Tensor(x))
         with pytest.warns(UserWarning):
             theirs = torch.nn.Softmax()(torch.tensor(x))
-        close(ours.data, tnp(theirs))
+        assert_close(ours.data, tnp(theirs))
 
 
 def test_softmax_axis_keyword_still_works():
@@ -297,9 +296,9 @@ def test_linear_and_f_linear_vs_torch(shape, bias):
     out.backward(np.ones(out.shape))
     tout = tl(torch.tensor(x))
     tout.backward(torch.ones(tout.shape, dtype=torch.float64))
-    close(lin.weight.grad.data, tl.weight.grad.numpy().T)
+    assert_close(lin.weight.grad.data, tl.weight.grad.numpy().T)
     if bias:
-        close(lin.bias.grad.data, tl.bias.grad.numpy())
+        assert_close(lin.bias.grad.data, tl.bias.grad.numpy())
     w, b = RNG.standard_normal((4, 3)), RNG.standard_normal(4)
     check_against_torch(lambda a, ww, bb: F.linear(a, ww, bb if bias else None),
                         lambda a, ww, bb: torch.nn.functional.linear(a, ww, bb if bias else None),
@@ -335,8 +334,8 @@ def test_bilinear_init_values_and_grads_vs_torch():
         out.backward(np.ones(out.shape))
         tout = tb(torch.tensor(x1), torch.tensor(x2))
         tout.backward(torch.ones(tout.shape, dtype=torch.float64))
-        close(ours.weight.grad.data, tb.weight.grad.numpy())
-        close(ours.bias.grad.data, tb.bias.grad.numpy())
+        assert_close(ours.weight.grad.data, tb.weight.grad.numpy())
+        assert_close(ours.bias.grad.data, tb.bias.grad.numpy())
 
 
 # --------------------------------------------------------------------------- shape layers
@@ -456,7 +455,7 @@ def test_load_a_torch_state_dict_after_transposing_linear_weights():
     ours = Net()
     ours.load_state_dict(sd)
     x = RNG.standard_normal((5, 3))
-    close(ours(Tensor(x)).data, tnp(theirs.head(theirs.body(torch.tensor(x))) * theirs.scale
+    assert_close(ours(Tensor(x)).data, tnp(theirs.head(theirs.body(torch.tensor(x))) * theirs.scale
                                     + theirs.running))
 
 
@@ -652,7 +651,7 @@ def test_sequential_like_torch():
     with pytest.raises(TypeError):
         nn.Sequential(nn.ReLU(), "relu")
     x = Tensor(RNG.standard_normal((2, 3)))
-    close(seq(x).data, seq.out(seq.act(seq.fc(x))).data)
+    assert_close(seq(x).data, seq.out(seq.act(seq.fc(x))).data)
 
 
 @requires_torch
@@ -796,7 +795,7 @@ def _model_pair(seed=0):
 
 def _grads_equal(ours, theirs):
     for (name, p), tp in zip(ours.named_parameters(), theirs.parameters(), strict=True):
-        close(p.grad.data, tp.grad.numpy().T if name.endswith("weight") else tp.grad.numpy())
+        assert_close(p.grad.data, tp.grad.numpy().T if name.endswith("weight") else tp.grad.numpy())
 
 
 @requires_torch
@@ -806,7 +805,7 @@ def test_clip_grad_norm_vs_torch(max_norm, norm_type):
     ours, theirs = _model_pair()
     total = nn.utils.clip_grad_norm_(ours.parameters(), max_norm, norm_type)
     ttotal = torch.nn.utils.clip_grad_norm_(theirs.parameters(), max_norm, norm_type)
-    close(total.data, ttotal.numpy())
+    assert_close(total.data, ttotal.numpy())
     _grads_equal(ours, theirs)
 
 
