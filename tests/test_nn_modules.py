@@ -606,10 +606,10 @@ def test_parameter():
 
 
 def test_unimplemented_names_say_so():
-    with pytest.raises(AttributeError, match="does not implement torch.nn.Conv2d yet"):
-        nn.Conv2d  # noqa: B018
-    with pytest.raises(AttributeError, match=r"torch.nn.functional.conv2d yet"):
-        F.conv2d  # noqa: B018
+    with pytest.raises(AttributeError, match="does not implement torch.nn.Conv3d yet"):
+        nn.Conv3d  # noqa: B018
+    with pytest.raises(AttributeError, match=r"torch.nn.functional.conv3d yet"):
+        F.conv3d  # noqa: B018
     with pytest.raises(AttributeError, match=r"torch.nn.init.dirac_ yet"):
         nn.init.dirac_  # noqa: B018
     assert not hasattr(nn, "_private")
