@@ -79,7 +79,7 @@ def test_layer_norm_gradcheck() -> None:
     x = Tensor(rng.standard_normal((2, 3)), requires_grad=True)
     w = Tensor(rng.standard_normal(3), requires_grad=True)
     b = Tensor(rng.standard_normal(3), requires_grad=True)
-    assert gradcheck(lambda x, w, b: F.layer_norm(x, (3,), w, b), x, w, b).ok
+    assert gradcheck(lambda x, w, b: F.layer_norm(x, (3,), w, b), x, w, b, per_node=True).ok
 
 
 # --------------------------------------------------------------------------- batch norm
@@ -192,7 +192,7 @@ def test_batch_norm_gradcheck_train_mode() -> None:
     w = Tensor(rng.standard_normal(2), requires_grad=True)
     b = Tensor(rng.standard_normal(2), requires_grad=True)
     assert gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
-                     x, w, b).ok
+                     x, w, b, per_node=True).ok
 
 
 @pytest.mark.parametrize("make,tmake", [
@@ -238,6 +238,17 @@ def test_dropout_mask_equals_torch_float32_program(p: float, shape: tuple[int, .
     np.testing.assert_allclose(y.data, ty.numpy(), rtol=1e-6)
     # the stream moved on by as much as torch's did
     np.testing.assert_array_equal(tg.rand(5).data, torch.rand(5).double().numpy())
+
+
+@pytest.mark.parametrize("p", [0.3, 0.7])
+def test_dropout_of_float32_tensors_is_torch_bit_for_bit(p: float) -> None:
+    arr = np.random.default_rng(95).standard_normal((20, 31)).astype(np.float32)
+    torch.manual_seed(2)
+    ty = torch.nn.functional.dropout(torch.tensor(arr), p)
+    tg.manual_seed(2)
+    y = F.dropout(Tensor(arr, dtype=np.float32), p)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, ty.numpy())
 
 
 @pytest.mark.usefixtures("float64_program")

@@ -120,8 +120,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if running_mean is None or running_var is None:
             raise RuntimeError(f"{op}: running_mean and running_var must be defined in "
                                "evaluation mode")
-        rm = Tensor(running_mean.data.reshape(cshape).astype(input.dtype, copy=False))
-        rv = Tensor(running_var.data.reshape(cshape).astype(input.dtype, copy=False))
+        rm = Tensor(running_mean.data.reshape(cshape).astype(input.dtype))
+        rv = Tensor(running_var.data.reshape(cshape).astype(input.dtype))
         out = (input - rm) / (rv + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(cshape)
