@@ -8,6 +8,7 @@ of every parameter are compared by name.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -458,3 +459,56 @@ def test_multihead_attention_state_dict_and_errors() -> None:
         ours(*(Tensor(np.zeros((2, 1, 8))),) * 3, is_causal=True)
     with pytest.raises(AssertionError, match="key_padding_mask shape"):
         ours(*(Tensor(np.zeros((2, 1, 8))),) * 3, key_padding_mask=np.zeros((2, 2), bool))
+
+
+# --------------------------------------------------------------------------- dropout
+
+
+@pytest.fixture
+def torch_float64(float64_program: None) -> Iterator[None]:
+    """Both sides as a program that called set_default_dtype(float64): the same random stream."""
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
+
+
+@pytest.mark.parametrize("ctor", ["LSTM", "GRU", "RNN"])
+def test_dropout_between_layers_matches_torch(torch_float64: None, ctor: str) -> None:
+    tg.manual_seed(0)
+    ours = getattr(nn, ctor)(3, 4, num_layers=3, dropout=0.4)
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, ctor)(3, 4, num_layers=3, dropout=0.4)
+    check_params_equal(ours, theirs)
+    x, tx = inputs((5, 2, 3), 1)
+    for train in (False, True):  # eval() drops nothing; the gradients go through the drops
+        ours.train(train)
+        theirs.train(train)
+        out, _ = ours(x)
+        tout, _ = theirs(tx)
+        close(out, tout)
+    weighted_sum([out], 2, tg).backward()
+    weighted_sum([tout], 2, torch).backward()
+    close(x.grad, tx.grad)
+    check_grads(ours, theirs)
+
+
+def test_attention_dropout_matches_torch(torch_float64: None) -> None:
+    tg.manual_seed(0)
+    ours = nn.MultiheadAttention(6, 2, dropout=0.3)
+    torch.manual_seed(0)
+    theirs = torch.nn.MultiheadAttention(6, 2, dropout=0.3)
+    x, tx = inputs((5, 2, 6), 1)
+    out, w = ours(x, x, x)
+    tout, tw = theirs(tx, tx, tx)
+    close(out, tout)
+    close(w, tw)
+    weighted_sum([out, w], 2, tg).backward()
+    weighted_sum([tout, tw], 2, torch).backward()
+    close(x.grad, tx.grad)
+    check_grads(ours, theirs)
+    q, tq = inputs((2, 3, 4, 5), 2)
+    tg.manual_seed(1)
+    torch.manual_seed(1)
+    close(TF.scaled_dot_product_attention(q, q, q, dropout_p=0.5),
+          torch.nn.functional.scaled_dot_product_attention(tq, tq, tq, dropout_p=0.5))
