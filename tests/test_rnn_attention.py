@@ -214,6 +214,14 @@ def test_recurrent_errors() -> None:
         nn.GRUCell(3, 4)(Tensor(np.zeros((1, 2))))
 
 
+def test_all_weights_and_flatten_parameters() -> None:
+    ours, theirs = pair("LSTM", 2, 3, num_layers=2, bidirectional=True)
+    ours.flatten_parameters()
+    theirs.flatten_parameters()
+    shapes = [[p.shape for p in group] for group in ours.all_weights]
+    assert shapes == [[tuple(p.shape) for p in group] for group in theirs.all_weights]
+
+
 def test_repr_as_torch() -> None:
     cases: list[tuple[tuple[int, ...], dict[str, Any]]] = [
         ((3, 4), {}), ((3, 4, 2), {"batch_first": True, "bidirectional": True}),

@@ -271,6 +271,17 @@ class RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -stdv, stdv)
 
+    def flatten_parameters(self) -> None:
+        """Does nothing: PyTorch compacts the weights for cuDNN here; there is no cuDNN."""
+
+    @property
+    def all_weights(self) -> list[list[Parameter]]:
+        """The parameters per layer and direction: ``[[w_ih, w_hh, b_ih, b_hh], ...]``."""
+        per = 4 if self.bias else 2
+        params = [self._parameters[n] for n in self._flat_weights_names]
+        return [[p for p in params[i:i + per] if p is not None]
+                for i in range(0, len(params), per)]
+
     def _weights(self, layer: int, direction: int
                  ) -> tuple[Tensor, Tensor, Tensor | None, Tensor | None]:
         sfx = f"_l{layer}" + ("_reverse" if direction == 1 else "")
