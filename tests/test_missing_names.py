@@ -85,7 +85,7 @@ def test_name_lists_are_sorted_public_names(torch_name: str) -> None:
 def test_name_lists_hold_what_learners_meet_and_not_torchs_imports() -> None:
     assert {"zeros", "einsum", "tensor", "float32", "no_grad", "fft", "linalg"} <= set(tn.TORCH)
     assert {"stride", "scatter_add_", "storage", "sum", "backward", "is_leaf"} <= set(tn.TENSOR)
-    assert {"Conv3d", "LSTM", "Linear", "Module"} <= set(tn.NN)
+    assert {"Conv3d", "LSTM", "Transformer", "Linear", "Module"} <= set(tn.NN)
     assert {"conv2d", "relu", "cross_entropy"} <= set(tn.NN_FUNCTIONAL)
     assert {"RAdam", "SGD", "lr_scheduler"} <= set(tn.OPTIM)
     assert {"DataLoader", "DistributedSampler"} <= set(tn.UTILS_DATA)
@@ -159,7 +159,7 @@ def test_implemented_names_resolve(module: types.ModuleType, names: list[str]) -
     (tinygrad_edu, "einsum", "torch.einsum"),
     (tinygrad_edu, "linalg", "torch.linalg"),
     (nn, "Conv3d", "torch.nn.Conv3d"),
-    (nn, "LSTM", "torch.nn.LSTM"),
+    (nn, "Transformer", "torch.nn.Transformer"),
     (F, "conv3d", "torch.nn.functional.conv3d"),
     (init, "dirac_", "torch.nn.init.dirac_"),
     (nn_utils, "weight_norm", "torch.nn.utils.weight_norm"),
