@@ -374,3 +374,148 @@ def test_to_pytorch_without_torch_exits_0_and_says_how_to_install(tmp_path: Path
     proc = run_example("to_pytorch.py", "--quick", env={"EXTRA_PYTHONPATH": str(tmp_path)})
     out = assert_ok(proc)
     assert "PyTorch is not installed" in out and "pip install torch==2.13.0" in out
+
+
+# --------------------------------------------------------------------------------------
+# Issue 12's examples: a CNN, a character model, a transformer block (PyTorch code)
+# --------------------------------------------------------------------------------------
+
+
+def assert_png(path: Path, out: str) -> None:
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {path}" in out
+
+
+def test_cnn_digits_quick_on_scikit_learns_digits(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
+    out = assert_ok(run_example("cnn_digits.py", "--quick", "--out-dir", str(tmp_path)))
+    assert "1438 training and 359 test images of 8x8 pixels" in out
+    for layer in ("Conv2d(1, 32, kernel_size=(3, 3)", "BatchNorm2d(32", "MaxPool2d(kernel_size=2",
+                  "Dropout(p=0.25", "Linear(in_features=256, out_features=128"):
+        assert layer in out, out
+    first = float(re.search(r"^first loss: ([0-9.]+)", out, re.M)[1])
+    assert abs(first - np.log(10)) < 0.5, out  # an untrained net guesses about uniformly
+    accuracy = float(re.search(r"^test accuracy: ([0-9.]+) \(\d+/359\) after 5 steps", out,
+                               re.M)[1])
+    assert 0 <= accuracy <= 1  # 5 steps: no claim (the full run's figure is in the docstring)
+    assert_png(tmp_path / "cnn_digits_filters.png", out)
+    assert_png(tmp_path / "cnn_digits_loss.png", out)
+
+
+def test_cnn_digits_on_idx_files(tmp_path: Path) -> None:
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    synthetic_mnist(folder)
+    out = assert_ok(run_example("cnn_digits.py", "--mnist", str(folder), "--quick",
+                                "--no-plots"))
+    assert "300 training and 100 test images of 28x28 pixels" in out
+    # two 2x2 poolings: 28x28 -> 7x7, times 64 channels
+    assert "Linear(in_features=3136, out_features=128" in out
+    assert re.search(r"^test accuracy: [0-9.]+ \(\d+/100\)", out, re.M), out
+    proc = run_example("cnn_digits.py", "--mnist", str(tmp_path / "none"), "--quick")
+    assert proc.returncode == 2 and "train-images-idx3-ubyte" in proc.stderr
+
+
+def test_cnn_digits_shift_moves_each_image_by_at_most_one_pixel(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cnn = import_example("cnn_digits", monkeypatch)
+    images = np.zeros((50, 1, 8, 8))
+    images[:, 0, 4, 3] = 1.0  # one lit pixel per image
+    shifted = cnn.shift_batch(images, np.random.default_rng(0))
+    rows, cols = np.nonzero(shifted[:, 0].sum(axis=0) > 0)
+    assert shifted.shape == images.shape and np.all(shifted.sum(axis=(1, 2, 3)) == 1)
+    assert set(rows) == {3, 4, 5} and set(cols) == {2, 3, 4}  # all nine shifts occur
+
+
+def test_char_model_quick_prints_losses_and_samples() -> None:
+    out = assert_ok(run_example("char_model.py", "--quick"))
+    words = (EXAMPLES / "data" / "names.txt").read_text(encoding="utf-8").split()
+    vocab = len(set("".join(words))) + 1  # the letters used, and "." (start and end)
+    assert re.search(r"^words: 4000 from names\.txt \(3600 to train on", out, re.M), out
+    assert f"{vocab} tokens ({vocab - 1} letters and '.')" in out
+    for layer in (f"Embedding({vocab}, 10)", "BatchNorm1d(128", "Tanh()"):
+        assert layer in out, out
+    steps = re.findall(r"^step +(\d+)/50  lr ([0-9.]+)  loss ([0-9.]+)$", out, re.M)
+    assert [int(s) for s, _, _ in steps][:2] == [0, 5] and steps[-1][0] == "49"
+    # the schedule: 0.1, then 0.01 from step 37 (MultiStepLR at 3/4 of the steps)
+    assert {lr for s, lr, _ in steps if int(s) < 37} == {"0.100"}
+    assert {lr for s, lr, _ in steps if int(s) >= 37} == {"0.010"}
+    # a small last layer starts near the uniform guess over the tokens
+    assert abs(float(steps[0][2]) - np.log(vocab)) < 0.2, out
+    assert re.search(r"^val loss: [0-9.]+ \(after 50 steps", out, re.M), out
+    block = out.split("samples (20, torch.multinomial):\n")[1].split("\n")
+    samples = [line[2:] for line in block if line.startswith("  ")]
+    assert len(samples) == 20 and all(set(s) <= set("abcdefghijklmnopqrstuvwxyz")
+                                      for s in samples)
+    assert re.search(r"^\d+ of 20 samples are not in the word list$", out, re.M)
+
+
+def test_char_model_word_list_is_the_generators_and_the_dataset_is_makemores(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    words = (EXAMPLES / "data" / "names.txt").read_text(encoding="utf-8").split()
+    assert len(words) == len(set(words)) == 4000
+    assert all(w.isalpha() and w.islower() and 3 <= len(w) <= 10 for w in words)
+    char_model = import_example("char_model", monkeypatch)
+    stoi = {ch: i + 1 for i, ch in enumerate("abcdefghijklmnopqrstuvwxyz")} | {".": 0}
+    x, y = char_model.build_dataset(["emma", "al"], stoi, 3)
+    assert x.tolist() == [[0, 0, 0], [0, 0, 5], [0, 5, 13], [5, 13, 13], [13, 13, 1],
+                          [0, 0, 0], [0, 0, 1], [0, 1, 12]]
+    assert y.tolist() == [5, 13, 13, 1, 0, 1, 12, 0]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("a.b\n" * 20, encoding="utf-8")
+    proc = run_example("char_model.py", "--quick", "--words", str(bad))
+    assert proc.returncode == 2 and "'.'" in proc.stderr
+
+
+def test_attention_quick_prints_accuracy_and_draws_the_weights(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = assert_ok(run_example("attention.py", "--quick", "--out-dir", str(tmp_path)))
+    for layer in ("Embedding(11, 64)", "Embedding(12, 64)", "LayerNorm((64,)", "GELU"):
+        assert layer in out, out
+    assert re.search(r"^accuracy: [0-9.]+ of 200 fresh strings reversed exactly "
+                     r"\(greedy decoding\), after 20 steps", out, re.M), out
+    assert re.search(r"^example: \d{6} -> \d{6}$", out, re.M), out
+    assert_png(tmp_path / "attention_weights.png", out)
+
+
+def test_attention_batches_are_reversals_and_the_mask_is_causal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    attention = import_example("attention", monkeypatch)
+    x, y = attention.make_batch(5, 4, np.random.default_rng(0))
+    assert x.shape == y.shape == (5, 8)  # digits, separator, reversal; shifted by one
+    assert np.all(x[:, 4] == 10) and np.all(y[:, :4] == -100)  # only the answer is trained
+    assert np.array_equal(y[:, 4:], x[:, 3::-1])
+    assert np.array_equal(x[:, 5:], x[:, 3:0:-1])
+    tg = attention.torch
+    tg.manual_seed(0)
+    model = attention.TinyGPT(vocab_size=11, block_size=8)
+    model.eval()
+    a = np.array([[1, 2, 3, 4, 10, 4, 3, 2]])
+    b = a.copy()
+    b[0, 6:] = [9, 9]  # a different future must not change the earlier outputs
+    with tg.no_grad():
+        out_a, out_b = model(tg.tensor(a)).numpy(), model(tg.tensor(b)).numpy()
+    assert np.array_equal(out_a[:, :6], out_b[:, :6])
+    assert not np.allclose(out_a[:, 6:], out_b[:, 6:])
+    weights = model.block.attn.last_weights
+    assert np.all(np.triu(weights[0, 0], 1) == 0)
+    assert_close(weights.sum(axis=-1), np.ones((1, 4, 8)))
+
+
+def test_attention_heads_equal_torchs_causal_attention(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = pytest.importorskip("torch")
+    attention = import_example("attention", monkeypatch)
+    tg = attention.torch
+    tg.manual_seed(1)
+    attn = attention.CausalSelfAttention(n_embd=8, n_head=2, block_size=5)
+    x = np.random.default_rng(2).normal(size=(3, 5, 8))
+    got = attn(tg.tensor(x)).detach().numpy()
+    # the same computation by PyTorch (nn.Linear's weight here is (in, out): PyTorch's transpose)
+    w_qkv, b_qkv = attn.qkv.weight.detach().numpy(), attn.qkv.bias.detach().numpy()
+    qkv = torch.tensor(x @ w_qkv + b_qkv)
+    q, k, v = (t.view(3, 5, 2, 4).transpose(1, 2) for t in qkv.split(8, dim=2))
+    y = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+    y = y.transpose(1, 2).reshape(3, 5, 8).numpy()
+    expected = y @ attn.proj.weight.detach().numpy() + attn.proj.bias.detach().numpy()
+    assert_close(got, expected, rtol=1e-10, atol=1e-12)
