@@ -551,6 +551,19 @@ def test_a_model_called_twice_gives_two_separate_clusters() -> None:
             label, dot.clusters)
 
 
+def test_a_layer_with_two_outputs_is_one_box_holding_both() -> None:
+    # An LSTMCell returns (h, c): one call, so one cluster, and both outputs are in it.
+    cell = nn.LSTMCell(3, 2)
+    x = Tensor(np.ones((1, 3)), name="x")
+    h, c = cell(x)
+    h.name, c.name = "h", "c"
+    dot = parse_dot(draw_graph((h * c).sum()).source)
+    boxes = [k for k, i in dot.clusters.items() if i["label"].startswith("LSTMCell")]
+    assert len(boxes) == 1, dot.clusters
+    assert dot.by_title("h").cluster == boxes[0] and dot.by_title("c").cluster == boxes[0]
+    assert dot.by_title("x").cluster is None
+
+
 def test_a_module_called_with_keyword_arguments_boxes_only_its_own_work() -> None:
     model, X, _ = mlp()
     y = Tensor([[1.0], [0.0]], name="y")

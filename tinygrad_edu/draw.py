@@ -182,10 +182,10 @@ def _module_calls(tensors: list[Tensor]
     for t in tensors:
         if t._ctx is None:
             continue
-        for module, inputs in t._ctx.__dict__.get("module_calls", ()):
+        for module, inputs, *more in t._ctx.__dict__.get("module_calls", ()):
             stop = {id(x) for x in inputs}
             region: set[Tensor] = set()
-            stack = [t]
+            stack = [t, *(more[0] if more else ())]  # (a layer's other outputs: one box)
             while stack:  # everything between the call's inputs and its output
                 x = stack.pop()
                 if id(x) in stop or x in region or x not in position:

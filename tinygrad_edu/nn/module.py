@@ -136,6 +136,36 @@ def _as_array(value: Any) -> np.ndarray:
     return np.asarray(value)
 
 
+
+def _tensors_in(x: Any) -> list[Tensor]:
+    """The tensors in a forward's result: itself, or those in a (nested) tuple or list."""
+    if isinstance(x, Tensor):
+        return [x]
+    if isinstance(x, tuple | list):
+        return [t for v in x for t in _tensors_in(v)]
+    return []
+
+
+def _record_call(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any
+                 ) -> None:
+    """Remember on the output's graph node which module made it and from which inputs, so
+    draw_graph can box a layer's tensors together (nothing when no graph is recorded). A layer
+    with several outputs (an LSTM's output, (h, c)) is one box: the other outputs are noted
+    beside the first."""
+    if isinstance(out, Tensor):
+        if out._ctx is None:
+            return
+        outs = [out]
+    else:
+        outs = [t for t in _tensors_in(out) if t._ctx is not None]
+        if not outs:
+            return
+    inputs = tuple(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor))
+    outs = [o for o in outs if not any(o is a for a in inputs)]
+    if outs:
+        entry = (module, inputs) if len(outs) == 1 else (module, inputs, tuple(outs[1:]))
+        outs[0]._ctx.__dict__.setdefault("module_calls", []).append(entry)
+
 class Module:
     """Base class of layers and models: subclass it, call ``super().__init__()``, define
     ``forward``.
@@ -331,12 +361,7 @@ class Module:
         if self._forward_pre_hooks or self._forward_hooks:
             return self._call_with_hooks(args, kwargs)
         out = self.forward(*args, **kwargs)
-        # Remember on the output's graph node which module made it and from which inputs,
-        # so draw_graph can box a layer's tensors together. Nothing when no graph is recorded.
-        if isinstance(out, Tensor) and out._ctx is not None:
-            inputs = tuple(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor))
-            if not any(out is a for a in inputs):
-                out._ctx.__dict__.setdefault("module_calls", []).append((self, inputs))
+        _record_call(self, args, kwargs, out)
         return out
 
     def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -345,10 +370,7 @@ class Module:
             if res is not None:
                 args = res if isinstance(res, tuple) else (res,)
         out = self.forward(*args, **kwargs)
-        if isinstance(out, Tensor) and out._ctx is not None:
-            inputs = tuple(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor))
-            if not any(out is a for a in inputs):
-                out._ctx.__dict__.setdefault("module_calls", []).append((self, inputs))
+        _record_call(self, args, kwargs, out)
         for hook in list(self._forward_hooks.values()):
             res = hook(self, args, out)
             if res is not None:
