@@ -103,3 +103,4 @@ $(BENCH_STAMP): pyproject.toml | $(CREATED_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/conv.py $(if $(findstring --quick,$(BENCH_ARGS)),--rounds 5,)
