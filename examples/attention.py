@@ -15,8 +15,8 @@ test string (rows: the position that attends; columns: where it looks); after tr
 answer rows show the anti-diagonal that does the reversal.
 
 Measured (full run, 2 shared cores under load, float64): accuracy 1.0000 on 2000 fresh strings
-(every string reversed exactly) after 1500 steps in 166 s; the loss is below 0.001 from step
-600 on.
+(every string reversed exactly) after 1500 steps in 166 s with seed 0, and 1.0000 in 146 s
+with seed 1; the loss is below 0.002 from step 600 on.
 
     python examples/attention.py            # the full run: accuracy, then the picture
     python examples/attention.py --quick    # a few steps, for the test suite
