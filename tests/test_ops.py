@@ -752,3 +752,18 @@ def test_check_op_catches_a_wrong_reference() -> None:
     """The helper is checked too: a forward that differs from the oracle fails."""
     with pytest.raises(AssertionError):
         check_op([(3,)], lambda x: x * 2.0, np_fn=lambda x: x * 2.0000001)
+
+
+def test_comparison_masks_take_pytorchs_tensor_methods_and_refuse_ambiguity() -> None:
+    lengths = Tensor([2, 3], dtype=np.int64)
+    mask = Tensor(np.arange(4), dtype=np.int64)[None, :] < lengths[:, None]
+    assert mask.unsqueeze(-1).shape == (2, 4, 1) and mask.expand(2, 2, 4).shape == (2, 2, 4)
+    assert mask.size(0) == 2 and mask.size == 8 and mask.view(-1).shape == (8,)
+    assert mask.view(np.uint8).dtype == np.uint8  # NumPy's view(dtype) stays
+    assert repr(mask[0]) == "tensor([ True,  True, False, False])"  # printed as PyTorch's
+    np.testing.assert_array_equal(np.nonzero(mask)[1], [0, 1, 0, 1, 2])  # NumPy's function
+    with pytest.raises(TypeError, match="np.nonzero"):
+        mask.nonzero()  # NumPy's tuple or PyTorch's (k, 2) tensor: the call must say which
+    with pytest.raises(TypeError, match="axis="):
+        mask.repeat(2, 1)
+    np.testing.assert_array_equal(mask.repeat(2, axis=0).shape, (4, 4))
