@@ -124,3 +124,47 @@ class TestAgainstTorch:
         for args in [(), (1,), (1, 2), (0, -2), (-1,)]:
             assert x.flatten(*args).shape == tuple(tx.flatten(*args).shape)
         assert Tensor(3.0).flatten().shape == tuple(torch.tensor(3.0).flatten().shape)
+
+
+@requires_torch
+class TestPadModes:
+    @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
+    @pytest.mark.parametrize(("shape", "pad"), [((2, 3, 5, 6), (2, 1, 3, 0)),
+                                                ((2, 3, 5, 6), (1, 1, 1, 1)),
+                                                ((1, 2, 5), (1, 2)), ((1, 2, 5), (4, 0))])
+    def test_values_and_gradients_as_torch(self, mode, shape, pad):
+        import tinygrad_edu.nn.functional as F
+
+        x = _x(*shape)
+        tx = torch.tensor(x.data, requires_grad=True)
+        out = F.pad(x, pad, mode=mode)
+        tout = torch.nn.functional.pad(tx, pad, mode=mode)
+        w = np.random.default_rng(1).standard_normal(tout.shape)
+        (out * Tensor(w)).sum().backward()
+        (tout * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=0, atol=TORCH_TOL)
+        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=0, atol=TORCH_TOL)
+
+    def test_gradcheck_of_reflect(self):
+        import tinygrad_edu.nn.functional as F
+
+        assert gradcheck(lambda x: F.pad(x, (2, 1), mode="reflect") ** 2, _x(1, 2, 4))
+
+    @pytest.mark.parametrize("name, args", [
+        ("ZeroPad2d", ((1, 0, 2, 1),)), ("ConstantPad1d", (2, 3.5)), ("ReflectionPad2d", (2,)),
+        ("ReplicationPad1d", ((1, 2),)), ("CircularPad2d", (1,)), ("ReflectionPad1d", (3,)),
+    ])
+    def test_padding_modules_as_torch(self, name, args):
+        from tinygrad_edu import nn
+
+        ours, theirs = getattr(nn, name)(*args), getattr(torch.nn, name)(*args)
+        assert repr(ours) == repr(theirs)
+        x = _x(2, 3, 5, 6) if "2d" in name else _x(2, 3, 5)
+        np.testing.assert_allclose(ours(x).data, theirs(torch.tensor(x.data)).numpy(),
+                                   rtol=0, atol=TORCH_TOL)
+
+    def test_reflect_padding_too_large_says_so(self):
+        import tinygrad_edu.nn.functional as F
+
+        with pytest.raises(ValueError, match="reflect"):
+            F.pad(_x(1, 1, 3), (3, 0), mode="reflect")

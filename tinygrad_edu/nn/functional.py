@@ -409,11 +409,12 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
         value: float | None = None) -> Tensor:
     """Pad (or, with negative amounts, crop) the last dims: ``pad = (left, right, top, ...)``.
 
-    ``pad`` lists pairs from the last dim backwards, as PyTorch does. Only ``mode="constant"``.
+    ``pad`` lists pairs from the last dim backwards, as PyTorch does. ``mode`` is
+    ``"constant"`` (with ``value``), ``"reflect"``, ``"replicate"`` or ``"circular"``; the other
+    modes gather each padded dim by an integer index (so the gradient adds back, exactly).
     """
     if mode != "constant":
-        raise NotImplementedError(f"tinygrad_edu does not implement F.pad mode {mode!r} yet "
-                                  "(only 'constant')")
+        return _pad_by_index(input, pad, mode)
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
         raise ValueError(f"pad: padding length {len(pad)} must be even and at most twice the "
                          f"number of dims ({input.ndim}) of the input of shape {input.shape}")
@@ -437,6 +438,39 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant",
         border = np.full(shape, value, dtype=input.dtype)
         border[index] = 0.0
         out = out + Tensor(border)
+    return out
+
+
+def _pad_by_index(input: Tensor, pad: Sequence[int], mode: str) -> Tensor:
+    """reflect, replicate and circular padding: each padded dim gathered by an index array."""
+    if mode not in ("reflect", "replicate", "circular"):
+        raise ValueError(f"pad: mode must be 'constant', 'reflect', 'replicate' or 'circular', "
+                         f"got {mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > input.ndim - 1:
+        raise ValueError(f"pad: {mode} padding of {len(pad) // 2} dims needs an input with more "
+                         f"dims (a batch or channel dim first), got shape {input.shape}")
+    out = input
+    for k in range(len(pad) // 2):
+        d = input.ndim - 1 - k
+        left, right = int(pad[2 * k]), int(pad[2 * k + 1])
+        n = input.shape[d]
+        if min(left, right) < 0:
+            raise ValueError(f"pad: negative {mode} padding {(left, right)} is not supported")
+        i = np.arange(-left, n + right)
+        if mode == "reflect":
+            if max(left, right) >= n:
+                raise ValueError(f"pad: reflect padding {(left, right)} must be less than the "
+                                 f"size {n} of dim {d}")
+            i = np.abs(i)
+            i = np.where(i >= n, 2 * (n - 1) - i, i)
+        elif mode == "replicate":
+            i = np.clip(i, 0, n - 1)
+        else:
+            if max(left, right) > n:
+                raise ValueError(f"pad: circular padding {(left, right)} is larger than the "
+                                 f"size {n} of dim {d}")
+            i = i % n
+        out = out[(slice(None),) * d + (i,)]
     return out
 
 
