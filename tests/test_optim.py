@@ -610,7 +610,7 @@ def test_params_errors():
         optim.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
     with pytest.raises(ValueError, match="non-leaf"):
         optim.SGD([p * 2], lr=0.1)
-    with pytest.warns(UserWarning, match="duplicate parameters"):
+    with pytest.raises(ValueError, match="duplicate parameter"):  # stepped twice otherwise
         optim.SGD([p, p], lr=0.1)
 
 

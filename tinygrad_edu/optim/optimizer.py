@@ -12,7 +12,6 @@ step count), NumPy arrays of the parameter's shape. A step reads ``p.grad.data``
 
 from __future__ import annotations
 
-import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from copy import deepcopy
@@ -150,6 +149,10 @@ class Optimizer:
         if isinstance(params, np.ndarray):
             raise TypeError(f"{name}: params must be an iterable of Tensors or dicts, not an "
                             f"np.ndarray: wrap it, nn.Parameter(array)")
+        if not isinstance(params, Iterable):
+            raise TypeError(
+                f"{name}: params argument given to the optimizer should be an iterable of "
+                f"Tensors or dicts, but got {type(params).__name__} {params!r}")
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         groups: list[Any] = list(params)
@@ -209,18 +212,27 @@ class Optimizer:
                                  f"optimization parameter {key}")
             param_group.setdefault(key, default)
         self._check_group(param_group)
-        if len(params) != len(set(params)):
-            warnings.warn("optimizer contains a parameter group with duplicate parameters; "
-                          "in future, this will cause an error", UserWarning, stacklevel=3)
-        seen: set[Tensor] = set()
-        for group in self.param_groups:
-            seen.update(group["params"])
+        # A parameter listed twice would be stepped twice per step() (PyTorch only warns within
+        # a group; a silently doubled update is worse than an error, so both cases raise).
+        first: dict[int, int] = {}
+        for i, p in enumerate(params):
+            if id(p) in first:
+                raise ValueError(
+                    f"{name}: duplicate parameter: parameter {i} of the group is the same "
+                    f"tensor as parameter {first[id(p)]} ({_describe(p, param_group, i)}); each "
+                    "parameter may appear only once (model.parameters() lists each once)")
+            first[id(p)] = i
+        for g, group in enumerate(self.param_groups):
             if ("param_names" in param_group) != ("param_names" in group):
                 which = "with names" if "param_names" in param_group else "without names"
                 raise ValueError(f"{name}: all optimizer param groups should be with/without "
                                  f"names. cannot add param group {which} to the optimizer")
-        if not seen.isdisjoint(params):
-            raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+            for i, p in enumerate(params):
+                if any(p is q for q in group["params"]):
+                    raise ValueError(
+                        f"{name}: some parameters appear in more than one parameter group: "
+                        f"parameter {i} of the new group ({_describe(p, param_group, i)}) is "
+                        f"already in group {g}")
         self.param_groups.append(param_group)
 
     def _check_group(self, group: Mapping[str, Any]) -> None:
@@ -345,6 +357,14 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
         return text + ")"
+
+
+def _describe(p: Tensor, group: Mapping[str, Any], i: int) -> str:
+    """A parameter as an error message names it: its name when known, and its shape."""
+    names = group.get("param_names")
+    label = names[i] if names else getattr(p, "name", None)
+    shape = tuple(p.data.shape)
+    return f"{label!r}, shape {shape}" if label else f"shape {shape}"
 
 
 def _cast_like(p: Tensor, value: Any) -> Any:
