@@ -508,6 +508,10 @@ class TensorMethods:
 
     def type_as(self: Tensor, other: Tensor) -> Tensor:
         """Converted to ``other``'s dtype."""
+        from .tensor import Tensor
+
+        if not isinstance(other, Tensor):
+            raise TypeError(f"type_as: other must be a Tensor, got {type(other).__name__}")
         return self._cast(other.data.dtype)
 
     def type(self: Tensor, dtype: Any = None) -> Any:
@@ -612,6 +616,10 @@ class TensorMethods:
                 f"{op}: with NumPy's axis= the divisor is ambiguous (NumPy divides by n, "
                 f"PyTorch by n - 1); write {op}(dim=...) for PyTorch's, or give ddof= or "
                 "correction= (0 for n, 1 for n - 1)")
+        for arg, v in (("correction", correction), ("ddof", ddof)):
+            if v is not None and (isinstance(v, _bool) or not isinstance(v, _int | _float
+                                                                        | np.number)):
+                raise TypeError(f"{op}: {arg} must be a number, got {type(v).__name__} {v!r}")
         c = 1.0 if not given else (
             (1.0 if unbiased else 0.0) if unbiased is not None
             else _float(correction if correction is not None else ddof))
@@ -988,6 +996,11 @@ class TensorMethods:
         if not isinstance(other, Tensor | _int | _float):
             other = Tensor(np.asarray(other), dtype=np.asarray(other).dtype)
         a, b = self.data, _data(other)
+        try:
+            np.broadcast_shapes(np.shape(a), np.shape(b))
+        except ValueError:
+            raise RuntimeError(f"{op}: shapes {tuple(np.shape(a))} and {tuple(np.shape(b))} do "
+                               "not broadcast") from None
         if self.data.dtype.kind != "f" and np.asarray(b).dtype.kind != "f":
             pick = np.maximum if op == "maximum" else np.minimum
             return self._wrap(np.asarray(pick(a, b)))

@@ -272,9 +272,16 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
          requires_grad: builtins.bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (an int fills an int64 tensor, as in
     PyTorch)."""
+    _check_fill("full", fill_value)
     d = _fill_dtype(fill_value) if dtype is None else dtype
     value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
     return _filled("full", (size,), value, d, device, requires_grad)
+
+
+def _check_fill(op: str, value: Any) -> None:
+    if not isinstance(value, Tensor | builtins.int | builtins.float | np.number | np.bool_):
+        raise TypeError(f"{op}: fill_value must be a number, got {type(value).__name__} "
+                        f"{value!r:.60}")
 
 
 def _like(op: str, input: Tensor, value: Any, dtype: Any, device: Any,  # noqa: A002
@@ -305,6 +312,7 @@ def empty_like(input: Tensor, *, dtype: Any = None, device: Any = None,  # noqa:
 def full_like(input: Tensor, fill_value: Any, *, dtype: Any = None,  # noqa: A002
               device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
     """``input``'s shape and dtype, filled with ``fill_value``."""
+    _check_fill("full_like", fill_value)
     return _like("full_like", input, fill_value, dtype, device, requires_grad)
 
 
@@ -313,6 +321,13 @@ def eye(n: builtins.int, m: builtins.int | None = None, *, dtype: Any = None,
     """The ``n`` x ``m`` identity matrix (``m`` defaults to ``n``)."""
     check_device(device)
     d = get_default_dtype() if dtype is None else _dtype(dtype, "eye")
+    for what, k in (("n", n), ("m", m)):
+        if k is None:
+            continue
+        if isinstance(k, builtins.bool) or not isinstance(k, builtins.int | np.integer):
+            raise TypeError(f"eye: {what} must be an int, got {type(k).__name__} {k!r}")
+        if k < 0:
+            raise RuntimeError(f"eye: {what} must be greater or equal to 0, got {k}")
     return _leaf(np.eye(n, n if m is None else m, dtype=d), requires_grad)
 
 
@@ -336,6 +351,10 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     check_device(device)
     if end is None:
         start, end = 0, start
+    for what, v in (("start", start), ("end", end), ("step", step)):
+        if isinstance(v, builtins.bool) or not isinstance(
+                v, Tensor | builtins.int | builtins.float | np.number):
+            raise TypeError(f"arange: {what} must be a number, got {type(v).__name__} {v!r:.60}")
     is_float = builtins.any(_is_float_number(v) for v in (start, end, step))
     start, end, step = _number(start), _number(end), _number(step)
     default = get_default_dtype() if is_float else int64
@@ -380,6 +399,8 @@ def _linspace_values(op: str, start: Any, end: Any, steps: builtins.int, d: np.d
     # second half down from end, each as one fused multiply-add with the step (so both ends
     # are exact), in the tensor's float precision (float64 for an integer dtype, whose ends
     # are made integers first).
+    if isinstance(steps, builtins.bool) or not isinstance(steps, builtins.int | np.integer):
+        raise TypeError(f"{op}: steps must be an int, got {type(steps).__name__} {steps!r}")
     if steps < 0:
         raise RuntimeError(f"{op}: number of steps must be non-negative, got {steps}")
     is_int = d.kind != "f"
@@ -475,6 +496,10 @@ def randperm(n: builtins.int, *, generator: Any = None, dtype: Any = None,
              device: Any = None, requires_grad: builtins.bool = False) -> Tensor:
     """A random permutation of 0..n-1 (int64 unless ``dtype`` is given)."""
     check_device(device)
+    if isinstance(n, builtins.bool) or not isinstance(n, builtins.int | np.integer):
+        raise TypeError(f"randperm: n must be an int, got {type(n).__name__} {n!r}")
+    if n < 0:
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     arr = np.asarray(_random.randperm(builtins.int(n), generator=generator))
     d = int64 if dtype is None else _dtype(dtype, "randperm")
     return _leaf(arr.astype(d), requires_grad)
@@ -550,7 +575,17 @@ def bernoulli(input: Tensor, p: builtins.float | None = None, *,  # noqa: A002
     return _leaf(np.asarray(arr).astype(x.dtype), False)
 
 
-manual_seed = _random.manual_seed
+
+
+def manual_seed(seed: Any) -> Generator:
+    """Seed the default generator (PyTorch's ``torch.manual_seed``) and return it."""
+    try:
+        value = builtins.int(seed)
+    except (TypeError, ValueError):
+        # PyTorch too converts with int() and lets its ValueError through; name the call.
+        raise ValueError(f"manual_seed: seed must be an integer, got {type(seed).__name__} "
+                         f"{seed!r:.60}") from None
+    return _random.manual_seed(value)
 seed = _random.seed
 initial_seed = _random.initial_seed
 get_rng_state = _random.get_rng_state

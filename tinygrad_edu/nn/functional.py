@@ -115,7 +115,8 @@ def _reduction(op: str, size_average: bool | None, reduce: bool | None, reductio
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
-        return loss.mean()
+        # PyTorch's mean of no elements is nan (0/0); NumPy's mean would refuse it.
+        return loss.mean() if loss.data.size else loss.sum() * float("nan")
     if reduction == "sum":
         return loss.sum()
     return loss
@@ -124,7 +125,13 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 def _target(op: str, input: Tensor, target: Any) -> Tensor:
     """The target as a tensor of the input's shape (never broadcast)."""
     _check_tensor(op, input)
-    t = target if isinstance(target, Tensor) else Tensor(target, dtype=input.dtype)
+    if isinstance(target, Tensor):
+        t = target
+    else:
+        try:
+            t = Tensor(target, dtype=input.dtype)
+        except (TypeError, ValueError) as e:  # name the loss, not Tensor(), as the user called
+            raise type(e)(f"{op}: cannot make the target a tensor: {e}") from None
     if t.shape != input.shape:
         raise ValueError(
             f"{op}: prediction of shape {input.shape} and target of shape {t.shape} differ "
@@ -155,6 +162,10 @@ def _class_indices(op: str, target: Any) -> np.ndarray:
     if arr.dtype.kind == "f":
         if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
             raise ValueError(f"{op}: class indices must be whole numbers, got {arr}")
+        huge = np.abs(arr) >= 2.0 ** 62  # would wrap around when made integers
+        if huge.any():
+            raise IndexError(f"{op}: target {arr[huge].flat[0]} is out of bounds: class indices "
+                             "must be small non-negative integers")
     elif arr.dtype.kind not in "iu":
         raise TypeError(f"{op}: class indices must be integers, got dtype {arr.dtype}")
     return arr.astype(np.intp)
@@ -602,6 +613,9 @@ def _broadcast_weight(op: str, weight: Any, loss: Tensor, what: str = "weight") 
 def _bce(op: str, input: Tensor, target: Any, weight: Any, reduction: str) -> Tensor:
     t = _target(op, input, target)
     p = input.data
+    if np.isnan(p).any():
+        raise ValueError(f"{op}: predictions must be probabilities in [0, 1], got nan (at "
+                         f"flat index {int(np.flatnonzero(np.isnan(p))[0])})")
     if not np.all((p >= 0) & (p <= 1)):
         raise ValueError(
             f"{op}: predictions must be probabilities in [0, 1], got values from "

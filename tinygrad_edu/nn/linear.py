@@ -60,6 +60,9 @@ class Linear(Module):
                  *, device: Any = None) -> None:
         super().__init__()
         _check_device(device, "Linear")
+        for what, n in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(n, bool) or not isinstance(n, int | np.integer):
+                raise TypeError(f"Linear: {what} must be an int, got {type(n).__name__} {n!r}")
         if in_features <= 0 or out_features <= 0:
             raise ValueError(
                 f"Linear: in_features and out_features must be positive, "

@@ -137,6 +137,21 @@ def _as_array(value: Any) -> np.ndarray:
 
 
 
+def _state_value(name: str, value: Any) -> np.ndarray:
+    """A state-dict entry as a real-number array, or a TypeError/ValueError naming its key."""
+    if value is None or isinstance(value, str | bytes | dict | set):
+        raise TypeError(f"load_state_dict: {name} must be a tensor or an array of numbers, "
+                        f"got {type(value).__name__} {value!r:.60}")
+    try:
+        arr = _as_array(value)
+    except (TypeError, ValueError) as e:  # a ragged list, say
+        raise ValueError(f"load_state_dict: {name} cannot be made an array: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"load_state_dict: {name} has dtype {arr.dtype}, not real numbers "
+                        f"(an array of int, float or bool is accepted)")
+    return arr
+
+
 def _tensors_in(x: Any) -> list[Tensor]:
     """The tensors in a forward's result: itself, or those in a (nested) tuple or list."""
     if isinstance(x, Tensor):
@@ -609,6 +624,9 @@ class Module:
         naming them all; ``strict=False`` loads the names both sides have and returns them as
         ``(missing_keys, unexpected_keys)``. A shape mismatch raises ``ValueError`` either way.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError("load_state_dict: expected a mapping of names to arrays (e.g. from "
+                            f"state_dict()), got {type(state_dict).__name__}")
         own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -620,7 +638,7 @@ class Module:
         for name, t in own.items():
             if name not in state_dict:
                 continue
-            arr = _as_array(state_dict[name])
+            arr = _state_value(name, state_dict[name])
             if arr.shape != t.data.shape:
                 hint = ""
                 if getattr(t, "_torch_layout_transposed", False) and arr.shape[::-1] == t.shape:
