@@ -168,3 +168,53 @@ class TestPadModes:
 
         with pytest.raises(ValueError, match="reflect"):
             F.pad(_x(1, 1, 3), (3, 0), mode="reflect")
+
+
+class TestEdgeShapesAndSecondOrder:
+    """Issue 13's cases: size-0 dims, a detached copy of an input, a**b at b == 0."""
+
+    @requires_torch
+    @pytest.mark.parametrize("shape", [(3, 0), (0, 3), (0,)])
+    @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+    def test_softmax_of_an_empty_tensor(self, shape, op):
+        got = getattr(Tensor(np.ones(shape)), op)(-1)
+        want = getattr(torch.ones(shape, dtype=torch.float64), op)(-1)
+        assert got.shape == tuple(want.shape)
+
+    def test_max_over_a_nonempty_dim_of_an_empty_tensor(self):
+        assert Tensor(np.ones((3, 0))).max(axis=0).shape == (0,)
+        with pytest.raises(ValueError, match="empty"):
+            Tensor(np.ones((3, 0))).max(axis=1)
+
+    @requires_torch
+    def test_mean_of_nothing_is_nan(self):
+        assert np.isnan(Tensor(np.ones((0,))).mean().item())
+        x = Tensor(np.ones((0, 3)), requires_grad=True)
+        x.mean().backward()
+        assert x.grad.shape == (0, 3)
+
+    def test_an_input_and_its_detach_are_different_inputs(self):
+        from tinygrad_edu.autograd import grad
+
+        x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+        (g,) = grad((x * x.detach()).sum(), [x], create_graph=True)
+        np.testing.assert_array_equal(g.data, [1.0, 2.0, 3.0])  # d/dx of x*c is c
+        assert not g.requires_grad  # c is a constant: g does not depend on x
+        y = Tensor([1.0, 2.0], requires_grad=True)
+        (gy,) = grad((y * y).sum(), [y], create_graph=True)  # the same tensor twice: 2y
+        (h,) = grad(gy.sum(), [y])
+        np.testing.assert_array_equal(h.data, [2.0, 2.0])
+
+    @pytest.mark.parametrize("a_value", [2.0, 0.5])
+    def test_pow_mixed_second_derivative_at_exponent_zero(self, a_value):
+        from tinygrad_edu.autograd import grad
+
+        a = Tensor([a_value], requires_grad=True)
+        b = Tensor([0.0], requires_grad=True)
+        (ga,) = grad(a ** b, [a], create_graph=True)
+        (gab,) = grad(ga.sum(), [b])
+        (gb,) = grad(a ** b, [b], create_graph=True)
+        (gba,) = grad(gb.sum(), [a])
+        # d/db (b * a**(b-1)) = a**(b-1) + b a**(b-1) log a = 1/a at b = 0; both orders agree
+        np.testing.assert_allclose(gab.data, [1.0 / a_value], rtol=1e-15)
+        np.testing.assert_allclose(gba.data, [1.0 / a_value], rtol=1e-15)

@@ -211,9 +211,10 @@ class Pow(Function):
                 slope = 0.0 if b == 0 else 1.0 if b == 1 else b * a if b == 2 else b * a ** (b - 1)
                 grad_a = grad * slope
             else:
-                # Where b == 0, a**b is the constant 1: its slope is 0 even at a == 0, where
-                # b * a**(b-1) would be 0 * inf. Raising a to b - 1 + 1 there keeps it finite.
-                grad_a = grad * b * a ** (b - 1 + (b == 0))
+                # Where b == 0 and a == 0, a**b is the constant 1: its slope is 0, where
+                # b * a**(b-1) would be 0 * inf. Raising a to b - 1 + 1 there keeps it finite
+                # (only there: elsewhere the guard would change the slope's derivative in b).
+                grad_a = grad * b * a ** (b - 1 + ((b == 0) & (a == 0)))
         if need_b:
             # Where a == 0 (and b > 0), out = 0 and the slope in b is 0, not 0 * log(0):
             # log(a + 1) = 0 there.
@@ -459,13 +460,15 @@ class Mean(Function):
         ctx.axis = axis
         ctx.keepdims = keepdims
         ctx.n = math.prod(x.shape[i] for i in axis)
-        if ctx.n == 0:
-            raise ValueError(f"mean of an empty selection (shape {x.shape}, axis {axis})")
+        if ctx.n == 0:  # the mean of nothing is nan, as in PyTorch (and no gradient flows)
+            return np.full(_sum(x, axis=axis, keepdims=keepdims).shape, np.nan, x.dtype)
         # np.mean's own arithmetic (the sum, then one division), without its Python wrapper
         return _sum(x, axis=axis, keepdims=keepdims) / ctx.n
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
+        if ctx.n == 0:  # an empty input: its gradient is empty too
+            return _broadcast(_with_kept_axes(grad, ctx) * 0.0, ctx.in_shape)
         return _broadcast(_with_kept_axes(grad, ctx) / ctx.n, ctx.in_shape)
 
 
@@ -480,8 +483,9 @@ def _with_kept_axes(grad: Any, ctx: Context) -> Any:
 class Max(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...], keepdims: bool) -> Any:
-        if x.size == 0:
-            raise ValueError(f"max of an empty tensor (shape {x.shape})")
+        if x.size == 0 and (not axis or any(x.shape[i] == 0 for i in axis)):
+            raise ValueError(f"max of an empty selection (shape {x.shape}, dims {axis}): there "
+                             "is no largest value")
         m = np.max(x, axis=axis, keepdims=True)
         hit = x == m
         ctx.kept = m.shape
@@ -501,6 +505,10 @@ class Max(Function):
 class Softmax(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...]) -> Any:
+        if x.size == 0:  # nothing to normalise: an empty result, as PyTorch's
+            ctx.axis = axis
+            ctx.save_for_backward(x)
+            return x.copy()
         e = np.exp(x - np.max(x, axis=axis, keepdims=True))
         out = e / np.sum(e, axis=axis, keepdims=True)
         ctx.axis = axis
@@ -517,6 +525,10 @@ class Softmax(Function):
 class LogSoftmax(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, axis: tuple[int, ...]) -> Any:
+        if x.size == 0:  # nothing to normalise: an empty result, as PyTorch's
+            ctx.axis = axis
+            ctx.save_for_backward(x)
+            return x.copy()
         shifted = x - np.max(x, axis=axis, keepdims=True)
         out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
         ctx.axis = axis

@@ -403,8 +403,14 @@ class Function:
             ta = isinstance(a, Tensor)
             tb = isinstance(b, Tensor)
             arrays = (a.data if ta else a, b.data if tb else b)
-            if ta and tb and arrays[0].dtype is not arrays[1].dtype:
-                arrays = _promoted(arrays[0], arrays[1])
+            if ta and tb:
+                if arrays[0].dtype is not arrays[1].dtype:
+                    arrays = _promoted(arrays[0], arrays[1])
+                elif arrays[0] is arrays[1] and a is not b:
+                    # Two tensors over one array (x and x.detach()): the op gets its own copy
+                    # for the second, so what it saves maps back to the right input (a saved
+                    # array is matched to its input by identity when backward is recorded).
+                    arrays = (arrays[0], arrays[1].copy())
             parents = args if ta and tb else (a if ta else None, b if tb else None)
             needs = _NEEDS_2[ta and a._requires_grad][tb and b._requires_grad]
         else:
@@ -1246,6 +1252,8 @@ class Tensor(TensorMethods, InplaceMethods):
             keepdims: bool | None = None, dtype: Any = None) -> Tensor:
         """Sum over ``dim`` (an int, a tuple, or ``None`` for all); the gradient is copied back."""
         if axis is None and keepdims is None:  # (the loss's .sum() of every training step)
+            if type(dim) is tuple and not dim:  # PyTorch: dim=() sums every dim
+                dim = None
             axes, keep = _ops.normalize_axis("sum", dim, self.data.ndim), keepdim
         else:
             axes, keep = _reduce_args("sum", self.ndim, dim, keepdim, axis, keepdims)
@@ -1256,6 +1264,8 @@ class Tensor(TensorMethods, InplaceMethods):
              keepdims: bool | None = None, dtype: Any = None) -> Tensor:
         """Average over ``dim`` (an int, a tuple, or ``None`` for all)."""
         if axis is None and keepdims is None:
+            if type(dim) is tuple and not dim:  # PyTorch: dim=() averages every dim
+                dim = None
             axes, keep = _ops.normalize_axis("mean", dim, self.data.ndim), keepdim
         else:
             axes, keep = _reduce_args("mean", self.ndim, dim, keepdim, axis, keepdims)
