@@ -66,6 +66,18 @@ def _check_tensor(op: str, x: Any, what: str = "input") -> Tensor:
     return x
 
 
+def _check_number(op: str, what: str, x: Any) -> None:
+    """A TypeError naming the argument unless ``x`` is a real number (as PyTorch's binding)."""
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        raise TypeError(f"{op}: {what} must be a number, got {type(x).__name__} {x!r:.60}")
+
+
+def _check_int(op: str, what: str, x: Any) -> None:
+    """A TypeError naming the argument unless ``x`` is an int."""
+    if isinstance(x, bool) or not isinstance(x, int | np.integer):
+        raise TypeError(f"{op}: {what} must be an int, got {type(x).__name__} {x!r:.60}")
+
+
 # erf has no NumPy ufunc; math.erf, applied to each element, is exact to the last bit.
 _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
@@ -209,6 +221,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x where x > 0, else negative_slope * x (so the derivative at 0 is the slope)."""
+    _check_number("leaky_relu", "negative_slope", negative_slope)
     return _where(input.data > 0, input, input * negative_slope)
 
 
@@ -403,6 +416,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
     """x / max(||x||_p, eps) along ``dim``."""
     if out is not None:
         raise TypeError("normalize: out= is not supported; use the returned tensor")
+    _check_number("normalize", "p", p)
     if p == math.inf:
         norm = input.abs().max(axis=dim, keepdims=True)
     else:
@@ -667,6 +681,7 @@ def _nll(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
          reduction: str) -> Tensor:
     """-input[n, target[n], d...] * weight[target[n]], each over (N, C, d1, ...) inputs."""
     _check_tensor(op, input)
+    _check_int(op, "ignore_index", ignore_index)
     tgt = _class_indices(op, target)
     if input.ndim == 0:
         raise ValueError(f"{op}: input must have a class dim, got a 0-d tensor")
@@ -731,6 +746,8 @@ def nll_loss(input: Tensor, target: Any, weight: Any = None, size_average: bool 
 def _cross_entropy(op: str, input: Tensor, target: Any, weight: Any, ignore_index: int,
                    reduction: str, label_smoothing: float) -> Tensor:
     _check_tensor(op, input)
+    _check_int(op, "ignore_index", ignore_index)
+    _check_number(op, "label_smoothing", label_smoothing)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must be between 0.0 and 1.0, got "
                          f"{label_smoothing}")
