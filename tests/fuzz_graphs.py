@@ -412,16 +412,17 @@ def _run(lines: list[tuple[str, str]], env: dict[str, Any]) -> tuple[int, BaseEx
     return len(lines), None
 
 
-def run_graph(seed: int, max_steps: int = 6) -> Result:
-    """Generate graph ``seed``, run it on both sides and classify it."""
-    import torch
-
-    tenv, genv = _envs()
-    with torch.random.fork_rng(enabled=False):
-        g = Gen(seed, dict(tenv), max_steps).build()
-    lines = [("rng = np.random.default_rng(%d)" % seed, "rng")] + g.lines
+def _lines(g: Graph) -> list[tuple[str, str]]:
+    lines = [(f"rng = np.random.default_rng({g.seed})", "rng"), *g.lines]
     if not g.invalid_end and g.outputs:
         lines += [(c, "epilogue") for c in epilogue(g)]
+    return lines
+
+
+def classify(g: Graph) -> Result:
+    """Run graph ``g`` on both sides and classify it (the tag names the line or stage at fault)."""
+    tenv, genv = _envs()
+    lines = _lines(g)
     ti, te = _run(lines, tenv)
     gi, ge = _run(lines, genv)
     if te is not None and ge is not None:
@@ -438,26 +439,88 @@ def run_graph(seed: int, max_steps: int = 6) -> Result:
         a, b = _arr(tenv[name]), _arr(genv[name])
         assert a is not None and b is not None
         if not _close(a, b):
-            return Result("mismatch", tag, f"value of {name}: torch {a.shape} vs tinygrad_edu {b.shape}", g)
+            return Result("mismatch", tag, f"value of {name}: torch {a} vs tinygrad_edu {b}", g)
     for stage in ("g1", "g2"):
         if stage not in tenv:
             continue
+        if stage == "g2" and any(t is not None and not np.isfinite(_arr(t)).all() for t in tenv["g1"]):
+            continue  # a derivative of a nan/inf first derivative means nothing (torch drops its graph)
         tg, gg = tenv[stage], genv.get(stage)
-        ins = g.inputs
-        for k, x in enumerate(ins):
+        for k, x in enumerate(g.inputs):
             ta = _arr(tg[k]) if tg is not None else None
             ga = _arr(gg[k]) if gg is not None else None
             ta = np.zeros(x.shape) if ta is None else ta
             ga = np.zeros(x.shape) if ga is None else ga
             if not _close(ta, ga):
-                return Result("mismatch", f"{stage}:{_grad_culprit(g)}",
-                              f"{'first' if stage == 'g1' else 'second'} derivative wrt {x.name}", g)
+                order = "first" if stage == "g1" else "second"
+                return Result("mismatch", f"{stage}:{_grad_culprit(g) if stage == 'g1' else 'graph'}",
+                              f"{order} derivative wrt {x.name}: torch {ta} vs tinygrad_edu {ga}", g)
     return Result("ok", "", "", g)
 
 
+def _prefix(g: Graph, k: int) -> Graph | None:
+    """The graph cut after line ``k``, with that line's variable as its only output."""
+    code, _ = g.lines[k]
+    name = code.split(" = ")[0]
+    if not name.startswith("v"):
+        return None
+    lines = g.lines[: k + 1]
+    names = {c.split(" = ")[0] for c, _ in lines}
+    tenv, _ = _envs()
+    if _run([(f"rng = np.random.default_rng({g.seed})", "rng"), *lines], tenv)[1] is not None:
+        return None
+    t = tenv[name]
+    outs = [Var(name, tuple(t.shape), True)] if t.is_floating_point() and t.requires_grad else []
+    return Graph(g.seed, lines, [v for v in g.inputs if v.name in names], outs, g.second)
+
+
+def minimize(r: Result) -> Result:
+    """The shortest prefix of a mismatching graph that still mismatches (its last line is the suspect)."""
+    for k in range(len(r.graph.lines)):
+        h = _prefix(r.graph, k)
+        if h is None:
+            continue
+        m = classify(h)
+        if m.kind == "mismatch":
+            if m.tag.startswith("g2:"):
+                m.tag = "g2:" + h.lines[-1][1]
+            return m
+    return r
+
+
+def run_graph(seed: int, max_steps: int = 6) -> Result:
+    """Generate graph ``seed``, run it on both sides and classify it (a mismatch is minimised)."""
+    tenv, _ = _envs()
+    g = Gen(seed, dict(tenv), max_steps).build()
+    r = classify(g)
+    return minimize(r) if r.kind == "mismatch" else r
+
+
 def _grad_culprit(g: Graph) -> str:
-    """The op tags of the graph (a gradient mismatch is not localised to one line)."""
-    return ",".join(sorted({t for _, t in g.lines if t not in ("input", "rng")}))
+    """Localise a first-derivative mismatch: the consumers of the last variable whose gradient differs."""
+    names = [c.split(" = ")[0] for c, _ in g.lines]
+    tenv, genv = _envs()
+    _run(_lines(g), tenv)
+    cands = [n for n in names if hasattr(tenv.get(n), "requires_grad") and tenv[n].requires_grad
+             and tenv[n].is_floating_point()]
+    code = [*_lines(g)[:-1], (f"gi = m.autograd.grad(loss, [{', '.join(cands)}], allow_unused=True)", "gi")]
+    tenv, genv = _envs()
+    if _run(code, tenv)[1] is not None or _run(code, genv)[1] is not None:
+        return "unlocalised"
+    bad = None
+    for n, ta, ga in zip(cands, tenv["gi"], genv["gi"]):
+        t = np.zeros(tenv[n].shape) if ta is None else _arr(ta)
+        u = np.zeros(tuple(genv[n].shape)) if ga is None else _arr(ga)
+        assert t is not None and u is not None
+        if not _close(t, u):
+            bad = n
+    if bad is None:
+        return "unlocalised"
+    import re
+
+    pat = re.compile(rf"\b{bad}\b")
+    users = [tag for code_, tag in g.lines if pat.search(code_.split(" = ", 1)[1])]
+    return "|".join(sorted(set(users))) or "loss"
 
 
 def repro(r: Result) -> str:
