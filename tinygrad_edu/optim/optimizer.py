@@ -212,6 +212,11 @@ class Optimizer:
                                  f"optimization parameter {key}")
             param_group.setdefault(key, default)
         self._check_group(param_group)
+        # NumPy scalars become Python numbers: NumPy 2 keeps np.float32(0.1) * 0.5 in float32,
+        # so a float32 lr would round every step's arithmetic to float32 (PyTorch uses double).
+        for key, value in param_group.items():
+            if key not in ("params", "param_names"):
+                param_group[key] = _python_number(value)
         # A parameter listed twice would be stepped twice per step() (PyTorch only warns within
         # a group; a silently doubled update is worse than an error, so both cases raise).
         first: dict[int, int] = {}
@@ -357,6 +362,15 @@ class Optimizer:
             text += f"\nParameter Group {i}\n"
             text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
         return text + ")"
+
+
+def _python_number(value: Any) -> Any:
+    """``value`` with NumPy scalars (also inside a tuple or list, as betas) as Python numbers."""
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return value.item()
+    if isinstance(value, tuple | list):
+        return type(value)(_python_number(v) for v in value)
+    return value
 
 
 def _describe(p: Tensor, group: Mapping[str, Any], i: int) -> str:
