@@ -630,7 +630,27 @@ def cat(tensors: Sequence[Tensor], dim: builtins.int = 0, *,
         dim = axis
     # PyTorch skips 1-D empty tensors (the old way to start a list to concatenate onto)
     kept = [t for t in ts if t.shape != (0,)] or ts[:1]
-    return ops.Cat.apply(*_promoted(kept), axis=dim)
+    # Checked here so the errors are PyTorch's types (IndexError for the dim, RuntimeError for
+    # the sizes) and name the call as the user wrote it.
+    d = _dim_in_range("cat", dim, kept[0].ndim)
+    first = kept[0].shape
+    for i, t in enumerate(kept):
+        if t.ndim != len(first) or builtins.any(
+                a != b for k, (a, b) in enumerate(zip(t.shape, first, strict=False)) if k != d):
+            raise RuntimeError(f"cat: sizes of tensors must match except in dim {dim}: tensor "
+                               f"{i} has shape {t.shape}, tensor 0 has shape {first}")
+    return ops.Cat.apply(*_promoted(kept), axis=d)
+
+
+def _dim_in_range(op: str, dim: Any, ndim: builtins.int) -> builtins.int:
+    """``dim`` as a non-negative index into ``ndim`` dims, or PyTorch's TypeError/IndexError."""
+    if isinstance(dim, builtins.bool) or not isinstance(dim, builtins.int | np.integer):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__} {dim!r:.60}")
+    lo, hi = -builtins.max(ndim, 1), builtins.max(ndim, 1) - 1
+    if not lo <= dim <= hi:
+        raise IndexError(f"{op}: dim {dim} is out of range for tensors with {ndim} dims "
+                         f"(expected a dim in [{lo}, {hi}])")
+    return builtins.int(dim) % builtins.max(ndim, 1)
 
 
 concat = cat
@@ -644,6 +664,7 @@ def stack(tensors: Sequence[Tensor], dim: builtins.int = 0) -> Tensor:
         if t.shape != ts[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(ts[0].shape)} at entry 0 and {list(t.shape)} at entry {i}")
+    dim = _dim_in_range("stack", dim, ts[0].ndim + 1)
     return cat([t.unsqueeze(dim) for t in ts], dim)
 
 
