@@ -325,7 +325,7 @@ def test_cat_and_stack_errors():
         tt.cat([tt.ones(2), [1.0]])
     with pytest.raises(RuntimeError, match="non-empty"):
         tt.cat([])
-    with pytest.raises(ValueError, match="cat: tensor 1 has shape"):
+    with pytest.raises(RuntimeError, match="cat: sizes of tensors must match"):  # as PyTorch
         tt.cat([tt.ones(2, 3), tt.ones(2, 4)])
     with pytest.raises(RuntimeError, match="stack expects each tensor to be equal size"):
         tt.stack([tt.ones(2), tt.ones(3)])
