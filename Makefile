@@ -3,6 +3,7 @@
 #   make venv    create .venv and install the package into it (editable)
 #   make demo    train the XOR network and draw its graph (examples/xor_demo.py)
 #   make test    install the `dev` extras (plus $(EXTRAS)), then ruff, mypy and pytest
+#   make fuzz    differential fuzzer: 50,000 random graphs against PyTorch (tests/fuzz_graphs.py)
 #   make clean   remove .venv and build artefacts
 #
 # CI adds the PyTorch oracle with `make test EXTRAS=oracle`; EXTRAS takes one name or several
@@ -21,6 +22,7 @@ EXTRAS ?=
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
 BENCH_ARGS ?=
+FUZZ_ARGS ?= --graphs 50000 --seed 0
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PIP_INSTALL := $(PIP) install --progress-bar off
 
@@ -34,7 +36,7 @@ CREATED_STAMP := $(VENV)/.stamp-created
 BASE_STAMP := $(VENV)/.stamp-installed-base
 TEST_STAMP := $(VENV)/.stamp-installed-$(subst $(comma),-,$(test_extras))
 
-.PHONY: help venv demo test docs docs-serve bench clean
+.PHONY: help venv demo test docs docs-serve bench fuzz clean
 
 help:
 	@echo "make demo   train the documents' XOR network and draw its graph (creates .venv)"
@@ -42,6 +44,7 @@ help:
 	@echo "make venv   only create .venv with the package installed editable"
 	@echo "make docs   build the documentation site into build/site (mkdocs --strict)"
 	@echo "make bench  time tinygrad_edu against hand-written NumPy and its peers (BENCH_ARGS=--quick)"
+	@echo "make fuzz   50,000 random graphs against PyTorch: values, 1st and 2nd derivatives (FUZZ_ARGS=...)"
 	@echo "make clean  remove .venv and build artefacts"
 
 venv: $(BASE_STAMP)
@@ -104,3 +107,14 @@ $(BENCH_STAMP): pyproject.toml | $(CREATED_STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 	$(BIN)/python benchmarks/conv.py $(if $(findstring --quick,$(BENCH_ARGS)),--rounds 5,)
+
+# The differential fuzzer (tests/fuzz_graphs.py) needs the PyTorch oracle (the `oracle` extra);
+# the test suite runs 2,000 of its graphs, this the long run. It prints each failure and the counts.
+ORACLE_STAMP := $(VENV)/.stamp-installed-oracle
+
+$(ORACLE_STAMP): pyproject.toml | $(CREATED_STAMP)
+	$(PIP_INSTALL) -e '.[oracle]'
+	touch $@
+
+fuzz: $(ORACLE_STAMP)
+	$(BIN)/python tests/fuzz_graphs.py $(FUZZ_ARGS)
