@@ -75,6 +75,10 @@ def _backward(f: Callable[[Tensor], Function | Tensor]) -> Callable[[], None]:
     return run
 
 
+# PyTorch warns too when it initializes a weight with no elements.
+_ZERO_INIT = pytest.mark.filterwarnings("ignore:Initializing zero-element tensors")
+
+
 def core(reason: str) -> pytest.MarkDecorator:
     """A row whose fix belongs to the engine core: expected to fail until the lead fixes it."""
     return pytest.mark.xfail(strict=True, reason="core: " + reason)
@@ -207,6 +211,22 @@ ROWS = [
         id="Conv2d-kernel-larger"),
     row(lambda: nn.Conv2d(1, 2, 3)(_t(5, 5)), RuntimeError, "conv2d", "3D", "(5, 5)",
         id="Conv2d-2d-input"),
+    row(lambda: nn.Conv2d(1, 2, 0)(_t(1, 1, 4, 4)), RuntimeError, "conv2d", "kernel size",
+        "(0, 0)", id="Conv2d(1,2,0)", marks=_ZERO_INIT),
+    row(lambda: nn.Conv1d(1, 2, 0)(_t(1, 1, 4)), RuntimeError, "conv1d", "kernel size", "(0,)",
+        id="Conv1d(1,2,0)", marks=_ZERO_INIT),
+    row(lambda: nn.Conv2d(1, 2, 2.5), TypeError, "Conv2d", "kernel_size", "2.5",
+        id="Conv2d(1,2,2.5)"),
+    row(lambda: nn.Conv2d(1, 2, (3, 3, 3)), ValueError, "Conv2d", "kernel_size", "(3, 3, 3)",
+        id="Conv2d-kernel-3-ints"),
+    row(lambda: nn.Conv2d(1, 2, 3, stride=0)(_t(1, 1, 4, 4)), RuntimeError, "conv2d",
+        "stride (0, 0)", id="Conv2d-stride-0"),
+    row(lambda: nn.Conv2d(1, 2, 3, padding=-1)(_t(1, 1, 4, 4)), RuntimeError, "conv2d",
+        "padding (-1, -1)", id="Conv2d-padding--1"),
+    row(lambda: nn.MaxPool2d(0)(_t(1, 1, 2, 2)), RuntimeError, "max_pool2d", "kernel_size (0, 0)",
+        id="MaxPool2d(0)"),
+    row(lambda: F.max_pool2d(_t(1, 1, 4, 4), 1.5), TypeError, "max_pool2d", "kernel_size", "1.5",
+        id="F.max_pool2d-kernel-float"),
     row(lambda: nn.Conv2d(1, 2, 3, padding="x"), ValueError, "padding", "'x'",
         id="Conv2d-padding-str"),
     row(lambda: nn.Conv2d(3, 2, 3, groups=2), ValueError, "in_channels", "groups",

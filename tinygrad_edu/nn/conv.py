@@ -32,10 +32,15 @@ def _tuple(op: str, name: str, value: Any, n: int) -> tuple[int, ...]:
     """An int or a sequence of n ints as a tuple of n ints (PyTorch's ``_pair``)."""
     if isinstance(value, int | np.integer):
         return (int(value),) * n
+    if not isinstance(value, tuple | list):  # a float, say: the wrong type, as in PyTorch
+        raise TypeError(f"{op}: {name} must be an int or {n} ints, got "
+                        f"{type(value).__name__} {value!r:.60}")
     values = tuple(value)
     if len(values) == 1 and n > 1:
         values = values * n
-    if len(values) != n or not all(isinstance(v, int | np.integer) for v in values):
+    if not all(isinstance(v, int | np.integer) for v in values):
+        raise TypeError(f"{op}: {name} must be an int or {n} ints, got {value!r}")
+    if len(values) != n:
         raise ValueError(f"{op}: {name} must be an int or {n} ints, got {value!r}")
     return tuple(int(v) for v in values)
 
@@ -107,6 +112,9 @@ def _convnd(op: str, nd: int, input: Any, weight: Tensor, bias: Tensor | None, s
     d = _tuple(op, "dilation", dilation, nd)
     if any(v <= 0 for v in s) or any(v <= 0 for v in d):
         raise RuntimeError(f"{op}: stride {s} and dilation {d} must be positive")
+    if any(k <= 0 for k in weight.shape[2:]):  # NumPy would slide an empty window: garbage
+        raise RuntimeError(f"{op}: kernel size must be greater than zero, got the weight's "
+                           f"kernel {tuple(weight.shape[2:])} (weight of shape {weight.shape})")
     o, cg = weight.shape[0], weight.shape[1]
     k = tuple(weight.shape[2:])
     n, c = x.shape[0], x.shape[1]
