@@ -38,45 +38,53 @@ ATOL = 1e-12
 
 # Known failure signatures the short run tolerates: (kind, op tag) -> one-line reason.
 # Each is reported with a minimal reproduction; remove an entry once its bug is fixed.
-KNOWN: dict[tuple[str, str], str] = {
-    ("crash", "argmax"): "x.argmax(dim=d) raises 'the tensor is empty' when another dim has size 0 "
-    "(torch: an empty int64 result), e.g. zeros((0, 3)).argmax(dim=1)",
-    ("crash", "argmin"): "as argmax: zeros((0, 3)).argmin(dim=1) raises, torch returns shape (0,)",
+_KNOWN_ROWS = [
+    # (kind, tag, reason); the reproduction of each is in the report of issue 13
     (
-        "mismatch",
-        "conv2d",
-    ): "conv2d with in_channels=0: torch returns shape (N, 0, H, W) (its quirk), "
-    "tinygrad_edu zeros of shape (N, C_out, H, W)",
+        "crash",
+        "argmax",
+        "x.argmax(dim=1) of shape (0, 3) raises 'the tensor is empty'; torch: shape (0,)",
+    ),
+    ("crash", "argmin", "as argmax: zeros((0, 3)).argmin(dim=1) raises; torch returns shape (0,)"),
+    ("mismatch", "conv2d", "conv2d with in_channels=0: torch gives shape (N, 0, H, W) (its quirk)"),
     (
         "mismatch",
         "nan:g1:max()",
-    ): "x.max() backward multiplies a nan upstream gradient into every element "
-    "(0 * nan); torch routes it to the maximum only (0 elsewhere)",
+        "x.max() backward spreads a nan upstream gradient to every element",
+    ),
     (
         "mismatch",
         "nan:g1:min()",
-    ): "as max(): x.min() backward spreads a nan upstream gradient to all elements",
+        "x.min() backward spreads a nan upstream gradient to every element",
+    ),
     (
         "mismatch",
         "nan:g1:l1_loss",
-    ): "l1_loss(nan, t): torch's gradient wrt the target is -0.0 (sign(nan) "
-    "taken as 0), tinygrad_edu's nan",
+        "l1_loss(nan, t): d/dt is -0.0 in torch (sign(nan) = 0), nan here",
+    ),
     (
         "mismatch",
         "nan:g2:scalar*vector",
-    ): "second derivative of x.std(correction=0) for one element (sqrt at 0): "
-    "torch nan, tinygrad_edu 0",
+        "2nd derivative of x.std(correction=0), one element: torch nan",
+    ),
     (
         "mismatch",
         "nan:g2:huber_loss",
-    ): "as above: second derivative through x.std(correction=0) of a 0-d x: "
-    "torch nan, tinygrad_edu 0",
+        "2nd derivative through x.std(correction=0) of 0-d x: torch nan",
+    ),
     (
         "mismatch",
         "g2:bce",
-    ): "second derivative of binary_cross_entropy(sigmoid(z), target) near saturation "
-    "differs from torch at 6e-8 relative (real: formula or clamp differs)",
-}
+        "2nd derivative of binary_cross_entropy near saturation: 6e-8 relative off",
+    ),
+    ("torch-only-raise", "max_pool2d", "torch refuses max_pool2d of an (N, 0, H, W) input"),
+    (
+        "mismatch",
+        "nan:g1:binary4:m.maximum({A}, {B})",
+        "maximum(nan, b): nan gradient sent elsewhere",
+    ),
+]
+KNOWN: dict[tuple[str, str], str] = {(k, t): why for k, t, why in _KNOWN_ROWS}
 
 Shape = tuple[int, ...]
 
@@ -613,7 +621,7 @@ def _prefix(g: Graph, k: int) -> Graph | None:
 
 
 def minimize(r: Result) -> Result:
-    """The shortest prefix of a mismatching graph that still mismatches (its last line: the suspect)."""
+    """The shortest prefix of a mismatching graph that still mismatches (last line: suspect)."""
     for k in range(len(r.graph.lines)):
         h = _prefix(r.graph, k)
         if h is None:
@@ -635,7 +643,7 @@ def run_graph(seed: int, max_steps: int = 6) -> Result:
 
 
 def _grad_culprit(g: Graph) -> str:
-    """Localise a first-derivative mismatch: the users of the last variable whose gradient differs."""
+    """Localise a first-derivative mismatch: users of the last variable whose gradient differs."""
     names = [c.split(" = ")[0] for c, _ in g.lines]
     tenv, genv = _envs()
     _run(_lines(g), tenv)
