@@ -75,13 +75,13 @@ _KNOWN_ROWS = [
     (
         "mismatch",
         "g2:bce",
-        "2nd derivative of binary_cross_entropy near saturation: 6e-8 relative off",
+        "bce(sigmoid(z), t)'s 2nd derivative: torch is off the exact s(1-s) we give",
     ),
     ("torch-only-raise", "max_pool2d", "torch refuses max_pool2d of an (N, 0, H, W) input"),
     (
         "mismatch",
         "nan:g1:binary4:m.maximum({A}, {B})",
-        "maximum(nan, b): nan gradient sent elsewhere",
+        "maximum(nan, b): torch sends grad 1 to both, we 1 to a",
     ),
 ]
 KNOWN: dict[tuple[str, str], str] = {(k, t): why for k, t, why in _KNOWN_ROWS}
