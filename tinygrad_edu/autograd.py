@@ -208,7 +208,7 @@ def _backprop(
                     sent.append(None)
                 continue
             if type(gi) is not np.ndarray:
-                gi = _as_gradient(gi, p, create_graph)
+                gi = _as_gradient(gi, p, create_graph, ctx)
             pdata = p.data
             if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
                 gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
@@ -254,7 +254,7 @@ def _backprop_arrays(order: list[Tensor], grads: dict[Tensor, Any], retain_graph
             if p is None or gi is None or not p._requires_grad:
                 continue
             if type(gi) is not np.ndarray:
-                gi = _as_gradient(gi, p, False)
+                gi = _as_gradient(gi, p, False, ctx)
             pdata = p.data
             if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
                 gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
@@ -271,11 +271,17 @@ def _position(parents: tuple[Tensor | None, ...], p: Tensor) -> int:
     return next(i for i, q in enumerate(parents) if q is p)
 
 
-def _as_gradient(g: Any, p: Tensor, create_graph: bool) -> Any:
+def _as_gradient(g: Any, p: Tensor, create_graph: bool, ctx: Context | None = None) -> Any:
     """A contribution that is not a plain array: a Tensor (create_graph), a scalar, a list."""
+    arr = np.asarray(g.data if isinstance(g, Tensor) else g)
+    if arr.dtype.kind not in "fiub":
+        who = "backward" if ctx is None else f"{ctx.fn.__name__}.backward"
+        raise TypeError(f"{who} returned a gradient that is a {type(g).__name__} of dtype "
+                        f"{arr.dtype} for an input of shape {p.shape}; a gradient holds real "
+                        "numbers")
     if create_graph:
         return g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g, dtype=p.data.dtype))
-    return np.asarray(g.data if isinstance(g, Tensor) else g)
+    return arr
 
 
 def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
@@ -293,7 +299,12 @@ def _root_grad(root: Tensor, grad: Any, create_graph: bool) -> Any:
         g_t = grad
         garr = grad.data
     else:
-        garr = _to_array(grad, root.data.dtype)
+        try:
+            garr = _to_array(grad, root.data.dtype)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"backward: grad must be a Tensor or an array of the result's shape "
+                            f"{root.shape}, got {type(grad).__name__} {grad!r} "
+                            f"({str(e).removeprefix('Tensor: ')})") from None
         g_t = None
     if garr.shape != root.data.shape:
         raise RuntimeError(
@@ -381,6 +392,10 @@ def backward(
     """
     if retain_graph is None:
         retain_graph = create_graph
+    elif type(retain_graph) is not bool:
+        raise TypeError(f"backward: retain_graph must be a bool, got {retain_graph!r}")
+    if type(create_graph) is not bool:
+        raise TypeError(f"backward: create_graph must be a bool, got {create_graph!r}")
     if isinstance(tensors, Tensor):  # one root, as Tensor.backward calls it (every step)
         roots = [tensors]
         if not tensors._requires_grad:

@@ -92,7 +92,7 @@ def _index_part(i: Any) -> Any:
                 raise IndexError("getitem: a tensor used as an index must hold whole numbers")
             return i.astype(np.intp)
     if isinstance(i, list):
-        i = np.asarray(i)
+        i = np.asarray(i) if i else np.zeros(0, dtype=np.intp)  # x[[]]: no element, as NumPy
         if i.dtype.kind == "f":
             raise IndexError(f"getitem: index arrays must be integers or booleans, got {i.dtype}")
     return i
@@ -549,7 +549,11 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx: Context, x: Any, shape: tuple[int, ...]) -> Any:
         ctx.in_shape = x.shape
-        out = x.reshape(shape)
+        try:
+            out = x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: shape {shape} is invalid for a tensor of {x.size} "
+                             f"elements (shape {x.shape})") from None
         if out.base is not None:  # a view: x's memory is now shared (see tensor.note_view)
             note_view(x)
         return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import re
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -443,7 +444,7 @@ class Function:
                         break
             if out.dtype.kind != "f":  # an integer or bool result has no gradient
                 record = False
-        elif out.dtype.kind != "f":
+        elif out.dtype.char not in "df":  # not float64 or float32: see _forward_result
             out = _forward_result(cls, out, parents)
             if out.dtype.kind != "f":
                 record = False
@@ -477,10 +478,13 @@ def _promoted(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+_NAMED = re.compile(r"^[a-z_][a-z0-9_.]*: ")
+
+
 def _prefixed(e: Exception, op: str) -> Exception:
     """The same error, its message starting with the op's name (once)."""
     msg = str(e)
-    if msg.startswith(op + ":"):
+    if msg.startswith(op + ":") or _NAMED.match(msg):  # named already (broadcast_to: ...)
         return e
     kind = IndexError if isinstance(e, IndexError) and not isinstance(e, ValueError) else ValueError
     return kind(f"{op}: {msg}")
@@ -501,6 +505,8 @@ def _forward_result(cls: type, out: Any, parents: tuple[Tensor | None, ...]) -> 
     if arr.dtype.kind != "f":
         raise TypeError(f"{cls.__name__}.forward returned data of dtype {arr.dtype}; "
                         "tensors hold floating point numbers")
+    if arr.dtype not in _FLOAT_DTYPES:  # float16 widens exactly to float32, long double narrows
+        return arr.astype(np.float32 if arr.dtype.itemsize < 4 else np.float64)
     return arr
 
 
@@ -539,11 +545,17 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     want = None if dtype is None else _dtype_arg(dtype)
     if isinstance(data, Tensor):
         data = data.data
+    if data is None or isinstance(data, dict | set):
+        raise TypeError(f"Tensor: data must be a number, a (nested) list, a NumPy array or a "
+                        f"Tensor, got {type(data).__name__}")
     try:
         arr = np.array(data)
-    except ValueError as e:
+    except (ValueError, OverflowError) as e:
         raise ValueError(f"Tensor: cannot make an array from the data ({e})") from None
     kind = arr.dtype.kind
+    if kind == "O" and _has_huge_int(data):
+        raise ValueError("Tensor: an integer in the data is too large for int64 or float64 "
+                         "(beyond 1.8e308, or an int beyond 2**63 - 1 given as an integer tensor)")
     if kind == "f":
         if want is None:
             if arr.dtype in _FLOAT_DTYPES:
@@ -594,9 +606,12 @@ def _shape_arg(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
     if len(shape) == 1 and isinstance(shape[0], tuple | list):
         shape = tuple(shape[0])
     try:
-        return tuple(operator.index(s) for s in shape)
+        out = tuple(operator.index(s) for s in shape)
     except TypeError:
         raise TypeError(f"{op}: shape must be integers, got {shape!r}") from None
+    if op in ("zeros", "ones", "randn", "uniform") and any(n < 0 for n in out):
+        raise ValueError(f"{op}: a shape cannot have a negative size, got {out}")
+    return out
 
 
 class Size(tuple[int, ...]):
@@ -667,6 +682,8 @@ def _reduce_args(op: str, ndim: int, dim: Any, keepdim: bool, axis: Any,
         dim = _pick(op, "dim", dim, "axis", axis)
     if keepdims is not None:
         keepdim = _pick(op, "keepdim", keepdim, "keepdims", keepdims)
+    if type(keepdim) is not bool and not isinstance(keepdim, np.bool_):
+        raise TypeError(f"{op}: keepdim must be a bool, got {keepdim!r}")
     return _ops.normalize_axis(op, dim, ndim), bool(keepdim)
 
 
@@ -713,10 +730,21 @@ def _extremum(x: Tensor, op: str, dim: Any, keepdim: bool, axis: Any,
     return MinMax((values, Tensor._wrap(idx.astype(np.int64))))
 
 
+def _has_huge_int(data: Any) -> bool:
+    """Whether ``data`` holds a Python int NumPy could store only as an object."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return not -2**63 <= data < 2**64
+    if isinstance(data, list | tuple):
+        return any(_has_huge_int(v) for v in data)
+    return False
+
+
 def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or isinstance(rng, int | np.integer):
+        if rng is not None and rng < 0:
+            raise ValueError(f"rng: a seed must be a non-negative int, got {rng}")
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
 
@@ -778,6 +806,8 @@ class Tensor(TensorMethods, InplaceMethods):
                 " looks like PyTorch's old Tensor(*sizes): write torch.empty(...) or "
                 "torch.zeros(...) for a tensor of that shape"
             )
+        if type(requires_grad) is not bool and not isinstance(requires_grad, np.bool_):
+            raise TypeError(f"Tensor: requires_grad must be a bool, got {requires_grad!r}")
         self.data = _to_array(data, dtype)
         self._grad = None
         if requires_grad:
@@ -839,6 +869,8 @@ class Tensor(TensorMethods, InplaceMethods):
                 "requires_grad: only a leaf tensor's flag can be changed; "
                 "use .detach() to get a tensor without the graph"
             )
+        if type(flag) is not bool and not isinstance(flag, np.bool_):
+            raise TypeError(f"requires_grad: must be a bool, got {flag!r}")
         if flag:
             _check_requires_grad(self.data.dtype)
         self._requires_grad = bool(flag)
