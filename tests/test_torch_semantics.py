@@ -218,3 +218,15 @@ class TestEdgeShapesAndSecondOrder:
         # d/db (b * a**(b-1)) = a**(b-1) + b a**(b-1) log a = 1/a at b = 0; both orders agree
         np.testing.assert_allclose(gab.data, [1.0 / a_value], rtol=1e-15)
         np.testing.assert_allclose(gba.data, [1.0 / a_value], rtol=1e-15)
+
+
+class TestDataMustStayAnArray:
+    """``t.data = [1., 2.]`` (or a Tensor) would make ``t * 2`` list arithmetic: the first op
+    that meets it says so instead."""
+
+    @pytest.mark.parametrize("value", [[1.0, 2.0], "tensor"])
+    def test_first_op_names_the_problem(self, value):
+        t = Tensor([1.0, 2.0])
+        t.data = Tensor([1.0, 2.0]) if value == "tensor" else value
+        with pytest.raises(TypeError, match=r"mul: an input's \.data is a"):
+            t * 2

@@ -496,6 +496,13 @@ def _forward_result(cls: type, out: Any, parents: tuple[Tensor | None, ...]) -> 
     Integer or bool results stay so when no input is a float tensor (``labels + 1``); from a
     float input they become floats, so a gradient can flow through them.
     """
+    for p in parents:  # (an op's result is not an array when an input's .data is not one)
+        if p is not None and type(p.data) is not np.ndarray:
+            raise TypeError(
+                f"{cls.__name__.lower()}: an input's .data is a {type(p.data).__name__}, not a "
+                "NumPy array: .data must stay the tensor's array (write t.data[...] = values, "
+                "or t.data = np.asarray(values); for an update, p.data -= lr * p.grad)"
+            )
     arr = np.asarray(out.data if isinstance(out, Tensor) else out)
     if arr.dtype.kind in "biu":
         if arr.dtype in _OTHER_DTYPES and not any(
