@@ -694,6 +694,7 @@ def fuzz(
     seed: int = 0,
     max_steps: int = 6,
     on_failure: Callable[[Result], None] | None = None,
+    progress: int = 0,
 ) -> tuple[Counter[str], list[Result]]:
     """Run ``graphs`` graphs from ``seed``; return the counts per kind and the failures."""
     import warnings
@@ -709,6 +710,8 @@ def fuzz(
                 failures.append(r)
                 if on_failure is not None:
                     on_failure(r)
+            if progress and (i + 1) % progress == 0:
+                print(f"[{i + 1} graphs] {dict(counts)}", flush=True)
     return counts, failures
 
 
@@ -719,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-steps", type=int, default=6)
     p.add_argument("--show", type=int, default=3, help="reproductions printed per signature")
+    p.add_argument("--progress", type=int, default=1000, help="print the counts every N graphs")
     a = p.parse_args(argv)
     shown: Counter[tuple[str, str]] = Counter()
 
@@ -730,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--- {r.kind} [{r.tag}] {r.detail}{known}\n{repro(r)}\n", flush=True)
 
     t0 = time.time()
-    counts, failures = fuzz(a.graphs, a.seed, a.max_steps, show)
+    counts, failures = fuzz(a.graphs, a.seed, a.max_steps, show, a.progress)
     print(
         f"{a.graphs} graphs in {time.time() - t0:.0f}s (seed {a.seed}): "
         + ", ".join(
