@@ -497,7 +497,11 @@ def _arr(x: Any) -> np.ndarray | None:
     if hasattr(x, "detach"):
         x = x.detach()
     if type(x).__module__.startswith("torch"):
-        return np.asarray(x.numpy(force=True))  # force: torch's ZeroTensor gradients
+        if x._is_zerotensor():
+            # torch's lazily-zero gradients have no storage: reading one through numpy() can
+            # segfault (it did at graph 13518 of seed 0), so build the zeros here
+            return np.zeros(tuple(x.shape), dtype=np.float64)
+        return np.array(x.numpy(force=True))
     return np.asarray(x.data if hasattr(x, "data") else x)
 
 
@@ -558,7 +562,7 @@ def classify(g: Graph) -> Result:
         if stage not in tenv:
             continue
         if stage == "g2" and not all(
-            t is None or np.isfinite(t.detach().numpy()).all() for t in tenv["g1"]
+            t is None or np.isfinite(np.asarray(_arr(t))).all() for t in tenv["g1"]
         ):
             # a derivative of a nan/inf first derivative means nothing (torch drops its graph)
             continue
