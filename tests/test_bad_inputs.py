@@ -338,7 +338,7 @@ ROWS = [
         id="torch.where-shapes"),
     row(lambda: tt.ones(3).to("cuda"), RuntimeError, "'cuda'", "cpu", id="Tensor.to-cuda"),
     # ---------------------------------------------------------------- tensor methods
-    row(lambda: _t(2, 3).view(-1, -1), (ValueError, RuntimeError), "(-1, -1)", "6 elements",
+    row(lambda: _t(2, 3).view(-1, -1), RuntimeError, "view", "[-1, -1]", "size 6",
         id="view(-1,-1)"),
     row(lambda: _t(2, 3).unsqueeze(5), IndexError, "unsqueeze", "dim 5", "(2, 3)",
         id="unsqueeze(5)"),
@@ -385,8 +385,7 @@ ROWS = [
     row(lambda: Tensor(10**400), (TypeError, ValueError, OverflowError), "Tensor", "too large",
         id="Tensor(10**400)"),
     row(lambda: Tensor(2**64), (TypeError, ValueError, OverflowError), "Tensor",
-        str(2**64), id="Tensor(2**64)",
-        marks=core("'too large for int64 or float64' does not give the value 2**64")),
+        str(2**64), id="Tensor(2**64)"),
     row(lambda: Tensor(None), TypeError, "Tensor", "None", id="Tensor(None)"),
     row(lambda: Tensor({}), TypeError, "Tensor", "dict", id="Tensor({})"),
     row(lambda: Tensor([1.0], dtype="bogus"), TypeError, "Tensor", "'bogus'", "dtype",
@@ -394,15 +393,13 @@ ROWS = [
     row(lambda: Tensor.zeros(-1, 3), (ValueError, RuntimeError), "zeros", "-1",
         id="Tensor.zeros(-1,3)"),
     row(lambda: Tensor.randn(3, rng=-1), ValueError, "randn", "rng", "-1",
-        id="Tensor.randn(3,rng=-1)", marks=core("the message starts 'rng:', not 'randn:'")),
-    row(lambda: _t(2, 3).sum(axis=1.0), TypeError, "sum", "axis", "1.0", id="sum(axis=1.0)",
-        marks=core("'float' object is not iterable")),
+        id="Tensor.randn(3,rng=-1)"),
+    row(lambda: _t(2, 3).sum(axis=1.0), TypeError, "sum", "axis", "1.0", id="sum(axis=1.0)"),
     row(lambda: _t(2, 3).sum(axis=1, keepdims="no"), TypeError, "sum", "keepdim", "'no'",
         id="sum(keepdims='no')"),
     row(lambda: Tensor(np.ones(6)).reshape(4, -1), (ValueError, RuntimeError), "reshape",
         "(4, -1)", "6", id="reshape(4,-1)-of-6"),
-    row(lambda: _t(2, 3).view(4, 2), RuntimeError, "view", "[4, 2]", "6", id="view(4,2)-of-6",
-        marks=core("reshape's ValueError with NumPy's words; PyTorch raises RuntimeError")),
+    row(lambda: _t(2, 3).view(4, 2), RuntimeError, "view", "[4, 2]", "6", id="view(4,2)-of-6"),
     row(lambda: _t(3).broadcast_to((4,)), ValueError, "broadcast_to", "(3,)", "(4,)",
         id="broadcast_to-doubled-prefix"),
     row(lambda: (Tensor(np.ones(3), requires_grad=True) * 2).backward(grad="a"), TypeError,
@@ -415,10 +412,7 @@ ROWS = [
     row(_backward(_StringGrad.apply), TypeError, "_StringGrad.backward", "str",
         id="Function-backward-returns-str"),
     row(_backward(_ComplexGrad.apply), TypeError, "_ComplexGrad.backward", "complex",
-        id="Function-backward-complex", marks=core("the imaginary part is dropped with a warning")),
-    row(lambda: _HalfForward.apply(Tensor(np.ones(2), requires_grad=True)), TypeError,
-        "_HalfForward.forward", "float16", id="Function-forward-float16",
-        marks=core("a float16 result makes a float16 tensor")),
+        id="Function-backward-complex"),
 ]
 
 
@@ -477,3 +471,9 @@ def test_indexing_with_an_empty_list_is_pytorchs() -> None:
     out.sum().backward()
     theirs.sum().backward()
     np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
+
+
+def test_a_float16_forward_result_widens_to_float32() -> None:
+    # (float32 holds every float16 exactly; tensors hold float32 or float64)
+    out = _HalfForward.apply(Tensor(np.ones(2), requires_grad=True))
+    assert out.dtype == np.float32

@@ -213,7 +213,7 @@ def _backprop(
             if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
                 gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
             if gi.dtype != pdata.dtype:
-                gi = gi.astype(pdata.dtype)
+                gi = _cast_gradient(gi, pdata, ctx)
             prev = grads.get(p)
             # Out of place: a contribution may be the very array another tensor holds.
             grads[p] = gi if prev is None else prev + gi
@@ -259,11 +259,21 @@ def _backprop_arrays(order: list[Tensor], grads: dict[Tensor, Any], retain_graph
             if gi.shape != pdata.shape:  # undo broadcasting: the one place it is done
                 gi = _sum_to(gi, pdata.shape, ctx, _position(parents, p))
             if gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype:
-                gi = gi.astype(pdata.dtype)
+                gi = _cast_gradient(gi, pdata, ctx)
             prev = grads.get(p)
             grads[p] = gi if prev is None else prev + gi  # out of place, as above
         if not retain_graph and ctx.saved:
             ctx.saved = None
+
+
+def _cast_gradient(g: Any, data: np.ndarray, ctx: Context) -> Any:
+    """A contribution cast to its input's dtype; a complex one is refused (a cast would drop
+    its imaginary part)."""
+    if g.dtype.kind == "c":
+        raise TypeError(f"{ctx.fn.__name__}.backward returned a complex gradient (dtype "
+                        f"{g.dtype}) for an input of shape {data.shape}; a gradient holds "
+                        "real numbers")
+    return g.astype(data.dtype)
 
 
 def _position(parents: tuple[Tensor | None, ...], p: Tensor) -> int:

@@ -57,7 +57,12 @@ def normalize_axis(op: str, axis: int | Sequence[int] | None, ndim: int) -> tupl
     """Axes as a sorted tuple of non-negative ints (all axes for ``None``)."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
+    if isinstance(axis, int | np.integer):
+        axes: tuple[Any, ...] = (axis,)
+    elif isinstance(axis, tuple | list):
+        axes = tuple(axis)
+    else:
+        raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")
     out = []
     n = max(ndim, 1)  # as PyTorch: a 0-d tensor accepts axis 0 and -1
     for a in axes:

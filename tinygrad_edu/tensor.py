@@ -560,9 +560,11 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     except (ValueError, OverflowError) as e:
         raise ValueError(f"Tensor: cannot make an array from the data ({e})") from None
     kind = arr.dtype.kind
-    if kind == "O" and _has_huge_int(data):
-        raise ValueError("Tensor: an integer in the data is too large for int64 or float64 "
-                         "(beyond 1.8e308, or an int beyond 2**63 - 1 given as an integer tensor)")
+    if kind == "O" and _huge_int(data) is not None:
+        digits = str(_huge_int(data))
+        shown = digits if len(digits) <= 24 else f"{digits[:12]}... ({len(digits)} digits)"
+        raise ValueError(f"Tensor: the integer {shown} in the data is too large for int64 or "
+                         "float64")
     if kind == "f":
         if want is None:
             if arr.dtype in _FLOAT_DTYPES:
@@ -737,23 +739,24 @@ def _extremum(x: Tensor, op: str, dim: Any, keepdim: bool, axis: Any,
     return MinMax((values, Tensor._wrap(idx.astype(np.int64))))
 
 
-def _has_huge_int(data: Any) -> bool:
-    """Whether ``data`` holds a Python int NumPy could store only as an object."""
+def _huge_int(data: Any) -> int | None:
+    """A Python int in ``data`` that NumPy could store only as an object, if any."""
     if isinstance(data, int) and not isinstance(data, bool):
-        return not -2**63 <= data < 2**64
+        return None if -2**63 <= data < 2**64 else data
     if isinstance(data, list | tuple):
-        return any(_has_huge_int(v) for v in data)
-    return False
+        return next((v for v in map(_huge_int, data) if v is not None), None)
+    return None
 
 
-def _rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+def _rng(rng: np.random.Generator | int | None, op: str = "rng") -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or isinstance(rng, int | np.integer):
         if rng is not None and rng < 0:
-            raise ValueError(f"rng: a seed must be a non-negative int, got {rng}")
+            raise ValueError(f"{op}: rng, a seed, must be a non-negative int, got {rng}")
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
+    raise TypeError(f"{op}: rng must be a numpy.random.Generator, an int seed or None, got "
+                    f"{rng!r}")
 
 
 # --------------------------------------------------------------------------- Tensor
@@ -1088,7 +1091,7 @@ class Tensor(TensorMethods, InplaceMethods):
     ) -> Tensor:
         """Standard normal samples; ``rng`` is a ``np.random.Generator`` or an int seed."""
         d = _float_dtype(dtype or DEFAULT_DTYPE)
-        data = _rng(rng).standard_normal(_shape_arg("randn", shape))
+        data = _rng(rng, "randn").standard_normal(_shape_arg("randn", shape))
         return cls(data.astype(d, copy=False), requires_grad=requires_grad)
 
     @classmethod
@@ -1105,7 +1108,7 @@ class Tensor(TensorMethods, InplaceMethods):
         if not low < high:
             raise ValueError(f"uniform: need low < high, got low={low}, high={high}")
         d = _float_dtype(dtype or DEFAULT_DTYPE)
-        data = _rng(rng).uniform(low, high, _shape_arg("uniform", shape))
+        data = _rng(rng, "uniform").uniform(low, high, _shape_arg("uniform", shape))
         return cls(data.astype(d, copy=False), requires_grad=requires_grad)
 
     # ----------------------------------------------------------------- autograd
@@ -1343,7 +1346,11 @@ class Tensor(TensorMethods, InplaceMethods):
                 f"tinygrad_edu does not implement Tensor.view({shape[0]!r}) yet (a view as "
                 "another dtype); use .to(dtype) to convert the values"
             )
-        out = _ops.Reshape.apply(self, shape=_shape_arg("view", shape))
+        try:
+            out = _ops.Reshape.apply(self, shape=_shape_arg("view", shape))
+        except ValueError:  # PyTorch's RuntimeError and words
+            raise RuntimeError(f"view: shape '{list(_shape_arg('view', shape))}' is invalid for "
+                               f"input of size {self.data.size}") from None
         if out._ctx is not None:
             out._ctx.torch_name = "ViewBackward0"  # PyTorch's node name (printing.node_name)
         return out
