@@ -84,6 +84,16 @@ _KNOWN_ROWS = [
         "maximum(nan, b): torch sends grad 1 to both, we 1 to a",
     ),
 ]
+_KNOWN_ROWS += [
+    ("mismatch", "g1:binary4:m.maximum({A}, {B})", "maximum(nan, b): torch's d/db is 1, ours 0"),
+    ("mismatch", "g1:binary5:m.minimum({A}, {B})", "minimum(nan, b): torch's d/db is 1, ours 0"),
+    ("torch-only-raise", "avg_pool2d", "torch refuses avg_pool2d of an (N, 0, H, W) input"),
+    (
+        "torch-only-raise",
+        "view",
+        "x[..., ::2].view(-1): torch refuses a view of non-contiguous data",
+    ),
+]
 KNOWN: dict[tuple[str, str], str] = {(k, t): why for k, t, why in _KNOWN_ROWS}
 
 Shape = tuple[int, ...]
