@@ -40,12 +40,6 @@ ATOL = 1e-12
 # Each is reported with a minimal reproduction; remove an entry once its bug is fixed.
 _KNOWN_ROWS = [
     # (kind, tag, reason); the reproduction of each is in the report of issue 13
-    (
-        "crash",
-        "argmax",
-        "x.argmax(dim=1) of shape (0, 3) raises 'the tensor is empty'; torch: shape (0,)",
-    ),
-    ("crash", "argmin", "as argmax: zeros((0, 3)).argmin(dim=1) raises; torch returns shape (0,)"),
     ("mismatch", "conv2d", "conv2d with in_channels=0: torch gives shape (N, 0, H, W) (its quirk)"),
     (
         "mismatch",

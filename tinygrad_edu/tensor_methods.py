@@ -737,8 +737,9 @@ class TensorMethods:
         find = np.argmax if op == "argmax" else np.argmin
         d = _pick(op, "dim", dim, "axis", axis)
         keep = _keep(op, keepdim, keepdims)
-        if self.data.size == 0:
-            raise RuntimeError(f"{op}: the tensor is empty (shape {self.shape})")
+        if self.data.size == 0 and (d is None or self.ndim == 0
+                                    or self.shape[_one_dim(op, self, d)] == 0):
+            raise RuntimeError(f"{op}: the selection is empty (shape {self.shape}, dim {d})")
         if d is None or self.ndim == 0:
             if d is not None:
                 _one_dim(op, self, d)
