@@ -176,3 +176,16 @@ def pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def pyplot_for(args: Any) -> Any:
+    """pyplot for an example's pictures, with ``args.out_dir`` made; None (having said why)
+    when ``--no-plots`` was given or matplotlib is not installed."""
+    if args.no_plots:
+        return None
+    plt = pyplot()
+    if plt is None:
+        print("matplotlib is not installed: no pictures (pip install matplotlib)")
+        return None
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    return plt

@@ -208,13 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     answer = generate_answers(model, example)[0]
     print(f"example: {''.join(map(str, example[0]))} -> {''.join(map(str, answer))}")
 
-    if args.no_plots:
-        return 0
-    plt = _common.pyplot()
+    plt = _common.pyplot_for(args)
     if plt is None:
-        print("matplotlib is not installed: no picture (pip install matplotlib)")
         return 0
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     path = args.out_dir / "attention_weights.png"
     draw_attention(plt, model, example[0], path)
     print(f"wrote {path} (each head's attention weights for the example)")

@@ -167,13 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"test accuracy: {test_acc[-1]:.4f} ({correct}/{len(data.y_test)}) after {step} steps "
           f"in {seconds:.1f} s")
 
-    if args.no_plots:
-        return 0
-    plt = _common.pyplot()
+    plt = _common.pyplot_for(args)
     if plt is None:
-        print("matplotlib is not installed: no pictures (pip install matplotlib)")
         return 0
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     filters = model.conv1.weight.detach().numpy()[:, 0]  # (c1, 3, 3)
     cols = 8
     rows = -(-len(filters) // cols)

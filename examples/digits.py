@@ -341,13 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"test accuracy: {history.test_acc[-1]:.4f} ({correct}/{len(data.y_test)}) "
           f"after {epochs} epochs in {history.seconds:.1f} s")
 
-    if args.no_plots:
-        return 0
-    plt = _common.pyplot()
+    plt = _common.pyplot_for(args)
     if plt is None:
-        print("matplotlib is not installed: no pictures (pip install matplotlib)")
         return 0
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     net = "one-layer network" if args.hidden == 0 else f"MLP with {args.hidden} hidden ReLUs"
     path = args.out_dir / f"{prefix}_training.png"
     plot_training(plt, history, path, f"{data.name}: {net}, Adam, trained by tinygrad_edu")
