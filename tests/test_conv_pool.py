@@ -122,6 +122,23 @@ def test_conv2d_errors_name_the_operation_and_shapes():
 # ------------------------------------------------------------------ finite differences
 
 
+def test_conv2d_with_no_input_channel_gives_the_bias_over_every_output_channel():
+    # an empty sum over the input channels is 0, so each output channel is its bias; torch
+    # 2.13 returns (N, 0, H, W) here instead (the fuzzer skips this case, this test keeps ours)
+    rng = np.random.default_rng(3)
+    x = Tensor(rng.standard_normal((2, 0, 5, 4)), requires_grad=True)
+    w = Tensor(rng.standard_normal((3, 0, 3, 3)), requires_grad=True)
+    b = Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+    out = F.conv2d(x, w, b, stride=1, padding=1)
+    assert out.shape == (2, 3, 5, 4)
+    bias_everywhere = np.broadcast_to(b.data.reshape(1, 3, 1, 1), (2, 3, 5, 4))
+    np.testing.assert_array_equal(out.data, bias_everywhere)
+    up = rng.standard_normal((2, 3, 5, 4))
+    (out * Tensor(up)).sum().backward()
+    np.testing.assert_array_equal(b.grad, up.sum(axis=(0, 2, 3)))  # d out / d b = 1 everywhere
+    assert x.grad.shape == (2, 0, 5, 4) and w.grad.shape == (3, 0, 3, 3)
+
+
 def test_window_primitive_gradcheck_and_second_order():
     rng = np.random.default_rng(3)
     x = Tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)

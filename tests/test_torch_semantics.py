@@ -230,3 +230,22 @@ class TestDataMustStayAnArray:
         t.data = Tensor([1.0, 2.0]) if value == "tensor" else value
         with pytest.raises(TypeError, match=r"mul: an input's \.data is a"):
             t * 2
+
+
+@requires_torch
+@pytest.mark.parametrize("values", [[1.0, 3.0, 2.0], [1.0, np.nan, 2.0], [3.0, 1.0, 3.0]])
+@pytest.mark.parametrize("upstream", [2.0, np.nan, np.inf])
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_max_min_backward_gives_exact_zeros_off_the_extremum_as_torch(values, upstream, op):
+    # a nan or inf upstream gradient reaches only the selected elements (0 * nan would be nan
+    # everywhere); a nan extremum is reached at the nan, as torch's
+    ours = Tensor(np.array(values), requires_grad=True)
+    (getattr(ours, op)() * upstream).backward()
+    theirs = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    (getattr(theirs, op)() * upstream).backward()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    hand = np.zeros(3)
+    v = np.array(values)
+    pick = np.isnan(v) if np.isnan(v).any() else v == (v.max() if op == "max" else v.min())
+    hand[pick] = upstream / pick.sum()
+    np.testing.assert_array_equal(ours.grad, hand)

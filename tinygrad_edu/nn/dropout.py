@@ -26,7 +26,10 @@ __all__ = ["dropout", "dropout1d", "dropout2d", "Dropout", "Dropout1d", "Dropout
 
 
 def _check_p(op: str, p: Any) -> float:
-    if not isinstance(p, int | float) or isinstance(p, bool) or not 0.0 <= p <= 1.0:
+    if not isinstance(p, int | float | np.integer | np.floating) or isinstance(p, bool):
+        raise TypeError(f"{op}: the dropout probability p must be a number between 0 and 1, "
+                        f"got {type(p).__name__} {p!r:.60}")
+    if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
     return float(p)
 

@@ -228,10 +228,11 @@ class RNNBase(Module):
             warnings.warn(f"{name}: dropout option adds dropout after all but last recurrent "
                           f"layer, so non-zero dropout expects num_layers greater than 1, but "
                           f"got dropout={dropout} and num_layers={num_layers}", stacklevel=3)
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError(f"{name}: hidden_size must be a positive int, got {hidden_size!r}")
-        if not isinstance(num_layers, int) or num_layers <= 0:
-            raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
+        for what, n in (("input_size", input_size), ("hidden_size", hidden_size),
+                        ("num_layers", num_layers)):
+            F._check_int(name, what, n)
+            if n <= 0:
+                raise ValueError(f"{name}: {what} must be a positive int, got {n!r}")
         if proj_size != 0:
             raise NotImplementedError(f"{name}: proj_size={proj_size} is not implemented in "
                                       "tinygrad_edu (only proj_size=0)")

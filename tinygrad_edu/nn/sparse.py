@@ -15,6 +15,7 @@ import numpy as np
 from .. import ops as _ops
 from ..tensor import Tensor, no_grad
 from . import init
+from .functional import _check_int
 from .module import Module, Parameter, _check_device, _float_dtype
 
 __all__ = ["embedding", "Embedding"]
@@ -105,6 +106,10 @@ class Embedding(Module):
                 "Embedding: max_norm, scale_grad_by_freq and sparse are not supported by "
                 "tinygrad_edu"
             )
+        for what, n in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            _check_int("Embedding", what, n)
+            if n < 0:
+                raise ValueError(f"Embedding: {what} must not be negative, got {n}")
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = _padding_idx("Embedding", padding_idx, num_embeddings)
