@@ -249,3 +249,68 @@ def test_max_min_backward_gives_exact_zeros_off_the_extremum_as_torch(values, up
     pick = np.isnan(v) if np.isnan(v).any() else v == (v.max() if op == "max" else v.min())
     hand[pick] = upstream / pick.sum()
     np.testing.assert_array_equal(ours.grad, hand)
+
+
+@requires_torch
+@pytest.mark.parametrize("name", ["huber_loss", "smooth_l1_loss"])
+def test_huber_and_smooth_l1_slopes_stay_finite_at_an_infinite_difference_as_torch(name):
+    # beyond delta (beta) the loss is linear with slope ±delta: an infinite difference keeps
+    # that slope; the quadratic side must not turn it into 0 * inf = nan
+    import torch.nn.functional as TF
+
+    import tinygrad_edu.nn.functional as F
+
+    values = np.array([-np.inf, 0.2, 3.0, np.inf])
+    kw = {"delta": 0.5} if name == "huber_loss" else {"beta": 0.5}
+    ours, target = Tensor(values, requires_grad=True), Tensor(np.zeros(4), requires_grad=True)
+    getattr(F, name)(ours, target, reduction="sum", **kw).backward()
+    theirs = torch.tensor(values, requires_grad=True)
+    their_target = torch.zeros(4, dtype=torch.float64, requires_grad=True)
+    getattr(TF, name)(theirs, their_target, reduction="sum", **kw).backward()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    np.testing.assert_array_equal(target.grad, their_target.grad.numpy())
+    # by hand: huber is z²/2 below 0.5 (slope z) and linear with slope 0.5 beyond;
+    # smooth_l1 is z²/(2*0.5) below 0.5 (slope 2z) and linear with slope 1 beyond
+    by_hand = [-0.5, 0.2, 0.5, 0.5] if name == "huber_loss" else [-1.0, 0.4, 1.0, 1.0]
+    np.testing.assert_array_equal(ours.grad, by_hand)
+
+
+@requires_torch
+def test_pow_zero_has_an_exact_zero_gradient_under_a_nan_upstream_as_torch():
+    ours = Tensor(np.array([2.0, -1.0]), requires_grad=True)
+    (ours.pow(0) * np.nan).sum().backward()
+    theirs = torch.tensor([2.0, -1.0], dtype=torch.float64, requires_grad=True)
+    (theirs.pow(0) * np.nan).sum().backward()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    np.testing.assert_array_equal(ours.grad, [0.0, 0.0])  # x**0 is the constant 1
+
+
+def test_std_of_one_element_without_correction_has_zero_derivatives_of_every_order():
+    # x.std(correction=0) of one element is 0 whatever x, so its first and second derivatives
+    # are 0 (the hand answer; finite differences agree); torch 2.13 gives nan for the second
+    from tinygrad_edu import autograd
+    from tinygrad_edu.gradcheck import numerical_grad
+
+    x = Tensor(np.array(0.7), requires_grad=True)
+    w = Tensor(np.array([1.5, -2.0]))
+    (g,) = autograd.grad((x.std(correction=0) * w).sum() + x * 3.0, [x], create_graph=True)
+    np.testing.assert_array_equal(g.data, 3.0)
+    (g2,) = autograd.grad(g * 1.0, [x], allow_unused=True)
+    assert g2 is None or float(np.asarray(g2.data if isinstance(g2, Tensor) else g2)) == 0.0
+    fd = numerical_grad(lambda t: (t.std(correction=0) * w).sum(), Tensor(np.array(0.7)))[0]
+    np.testing.assert_allclose(fd, 0.0, atol=1e-12)
+
+
+@requires_torch
+@pytest.mark.parametrize("op", ["relu", "clamp"])
+@pytest.mark.parametrize("upstream", [np.nan, np.inf])
+def test_relu_and_clamp_give_exact_zeros_where_flat_under_a_nan_upstream_as_torch(op, upstream):
+    values = [-1.0, 0.05, 0.5, 2.0]
+    call = (lambda t: t.relu()) if op == "relu" else (lambda t: t.clamp(0.1, 1.0))
+    ours = Tensor(np.array(values), requires_grad=True)
+    (call(ours) * upstream).sum().backward()
+    theirs = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    (call(theirs) * upstream).sum().backward()
+    np.testing.assert_array_equal(ours.grad, theirs.grad.numpy())
+    flat = [True, False, False, False] if op == "relu" else [True, True, False, True]
+    np.testing.assert_array_equal(ours.grad, np.where(flat, 0.0, upstream))  # by hand

@@ -69,8 +69,10 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _exercises(args: argparse.Namespace) -> int:
     from . import exercises
-    from .exercises.core import use_color
+    from .exercises.i18n import set_lang
+    from .exercises.result import use_color
 
+    set_lang(args.lang)
     if args.action == "list":
         for name, ex in exercises.EXERCISES.items():
             kind = "find the bug" if ex.find_the_bug else f"document {ex.document}"
@@ -151,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check: seconds your code may run (default 20)")
     e.add_argument("--solution", action="store_true", help="show: write the reference solution")
     e.add_argument("--force", action="store_true", help="show: overwrite FILE")
+    e.add_argument("--lang", choices=("en", "zh"),
+                   help="language of the messages and hints (default: from the locale, "
+                        "zh when LANG etc. start with zh, else en)")
     e.set_defaults(run=_exercises)
     return parser
 

@@ -212,8 +212,11 @@ class Pow(Function):
         if need_a:
             if type(b) is float or type(b) is int:  # (apply passes Python numbers through)
                 # A number exponent (the loss's **2): the slope b*a**(b-1) costs one array
-                # product fewer, and a**1, a**0 none. a**0 is the constant 1: slope 0.
-                slope = 0.0 if b == 0 else 1.0 if b == 1 else b * a if b == 2 else b * a ** (b - 1)
+                # product fewer, and a**1, a**0 none. a**0 is the constant 1: its gradient is
+                # an exact 0, even under a nan upstream gradient (as PyTorch's).
+                if b == 0:
+                    return np.zeros(tuple(a.shape), dtype=a.dtype), None
+                slope = 1.0 if b == 1 else b * a if b == 2 else b * a ** (b - 1)
                 grad_a = grad * slope
             else:
                 # Where b == 0 and a == 0, a**b is the constant 1: its slope is 0, where
@@ -337,7 +340,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (out,) = ctx.saved_tensors
-        return grad * (out > 0)
+        return _where(out > 0, grad, 0.0)  # an exact 0 where x <= 0, even for a nan grad
 
 
 # clamp: d = 1 where low <= x <= high, else 0
@@ -357,7 +360,7 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (inside,) = ctx.saved_tensors
-        return grad * inside
+        return _where(inside, grad, 0.0)  # an exact 0 where clamped, even for a nan grad
 
 
 # cast: d = 1 (the gradient is cast back to the input's dtype by the engine)

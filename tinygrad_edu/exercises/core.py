@@ -11,9 +11,6 @@ derivative of the wrong variable, a gradient not summed over the batch).
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from .result import CheckResult, Failure, use_color  # noqa: F401 (re-exported)
 
 __all__ = ["Case", "Exercise", "Failure", "CheckResult", "compare", "diagnose"]
 
@@ -126,26 +124,6 @@ def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
 # --------------------------------------------------------------------------- comparing
 
 
-@dataclass
-class Failure:
-    """The first wrong quantity: where, what, and why we think so."""
-
-    case: str
-    quantity: str
-    index: tuple[int, ...] | None
-    got: float | None
-    expected: float | None
-    got_shape: tuple[int, ...]
-    expected_shape: tuple[int, ...]
-    hint: str | None
-
-    @property
-    def ratio(self) -> float | None:
-        if self.got is None or self.expected is None or self.expected == 0:
-            return None
-        return self.got / self.expected + 0.0  # + 0.0: no "-0"
-
-
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
 
@@ -211,95 +189,6 @@ def _sum_to_shape(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     return a.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-# --------------------------------------------------------------------------- results
-
-
-@dataclass
-class CheckResult:
-    """What ``check`` found: pass/fail, a score, every check's status, the first failure."""
-
-    exercise: str
-    passed: bool
-    checks: list[dict[str, Any]]
-    failure: Failure | None = None
-    error: str | None = None
-    oracles: tuple[str, ...] = ("autograd",)
-    learner: dict[str, Values] | None = field(default=None, repr=False)  # case -> values
-    case_errors: dict[str, str] = field(default_factory=dict)  # case -> what the code raised
-    notes: list[str] = field(default_factory=list)  # mistakes recognised after the first
-
-    @property
-    def score(self) -> float:
-        done = [c for c in self.checks if c["status"] in ("pass", "fail")]
-        return sum(c["status"] == "pass" for c in self.checks) / len(done) if done else 0.0
-
-    def to_json(self) -> str:
-        f = self.failure
-        return json.dumps({
-            "exercise": self.exercise,
-            "passed": self.passed,
-            "score": round(self.score, 4),
-            "error": self.error,
-            "case_errors": self.case_errors,
-            "notes": self.notes,
-            "checks": self.checks,
-            "failure": None if f is None else {
-                "case": f.case, "quantity": f.quantity, "index": f.index,
-                "got": f.got, "expected": f.expected, "ratio": f.ratio,
-                "got_shape": f.got_shape, "expected_shape": f.expected_shape, "hint": f.hint,
-            },
-            "oracles": list(self.oracles),
-        }, indent=2)
-
-    def report(self, color: bool = False) -> str:
-        """The human-readable report (ANSI colours when ``color``)."""
-        def paint(text: str, code: str) -> str:
-            return f"\033[{code}m{text}\033[0m" if color else text
-
-        ok, bad, dim = "32", "31;1", "2"
-        lines = []
-        if self.error is not None:
-            lines.append(paint(f"✗ {self.exercise}: your file could not be checked", bad))
-            lines.extend("  " + ln for ln in self.error.splitlines())
-            return "\n".join(lines)
-        verdict = paint("PASSED", ok) if self.passed else paint("FAILED", bad)
-        n_pass = sum(c["status"] == "pass" for c in self.checks)
-        lines.append(f"{self.exercise}: {verdict} ({n_pass}/{len(self.checks)} checks, "
-                     f"against {' and '.join(self.oracles)})")
-        for case in dict.fromkeys(c["case"] for c in self.checks):
-            marks = []
-            for c in self.checks:
-                if c["case"] != case:
-                    continue
-                sym = {"pass": paint("✓", ok), "fail": paint("✗", bad),
-                       "error": paint("!", bad)}.get(c["status"], "·")
-                marks.append(f"{sym} {c['quantity']}")
-            lines.append(f"  case {case}: " + "  ".join(marks))
-        for label, message in self.case_errors.items():
-            lines.append("")
-            lines.append(paint(f"Case {label} could not be checked: ", bad)
-                         + message.replace("\n", "\n  "))
-        f = self.failure
-        if f is not None:
-            lines.append("")
-            lines.append(paint(f"First wrong quantity: {f.quantity}", bad)
-                         + f" (case {f.case}; the quantities before it are right)")
-            if f.got_shape != f.expected_shape:
-                lines.append(f"  shape: yours {f.got_shape}, expected {f.expected_shape}")
-            if f.index is not None:
-                ratio = "" if f.ratio is None else f", ratio {f.ratio:.6g}"
-                where = f"element {list(f.index)}" if f.index else "value"
-                lines.append(f"  {where}: yours {f.got:.10g}, expected "
-                             f"{f.expected:.10g}{ratio}")
-            if f.hint:
-                lines.append(paint("  hint: ", "33;1") + f.hint)
-        for note in self.notes:
-            lines.append(paint("  also: ", "33;1") + note)
-        if self.passed:
-            lines.append(paint("  every quantity matches on every case.", dim))
-        return "\n".join(lines)
-
-
 def check_values(ex: Exercise, results: Mapping[str, Values],
                  case_errors: Mapping[str, str] | None = None) -> CheckResult:
     """Compare the learner's results (``case label -> values``) with the oracles.
@@ -349,9 +238,3 @@ def check_values(ex: Exercise, results: Mapping[str, Values],
     return CheckResult(ex.name, passed, checks, failure, oracles=oracles,
                        learner=dict(results), case_errors=case_errors,
                        notes=list(notes.values()))
-
-
-def use_color(stream: Any = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set."""
-    stream = stream or sys.stdout
-    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ

@@ -551,7 +551,8 @@ def _smooth_l1(op: str, input: Tensor, target: Any, reduction: str, beta: float)
     z = (input - _target(op, input, target)).abs()
     if beta == 0:
         return _reduce(z, reduction)
-    loss = _where(z.data < beta, z * 0.5 * z / beta, z - 0.5 * beta)
+    q = z.clamp(max=beta)  # the quadratic side sees z only below beta: at z = inf its
+    loss = _where(z.data < beta, q * 0.5 * q / beta, z - 0.5 * beta)  # slope stays 0, not nan
     return _reduce(loss, reduction)
 
 
@@ -568,7 +569,8 @@ def _huber(op: str, input: Tensor, target: Any, reduction: str, delta: float,
     if delta <= 0:
         raise ValueError(f"{op}: delta must be positive, got {delta}")
     z = (input - _target(op, input, target)).abs()
-    loss = _where(z.data < delta, z * 0.5 * z, (z - 0.5 * delta) * delta)
+    q = z.clamp(max=delta)  # the quadratic side sees z only below delta: at z = inf its
+    loss = _where(z.data < delta, q * 0.5 * q, (z - 0.5 * delta) * delta)  # slope stays 0
     return _weighted(op, loss, weight, reduction, mean_over_weights=False)
 
 
