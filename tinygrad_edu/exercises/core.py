@@ -68,6 +68,14 @@ class Exercise:
     lr: float | None = None
     find_the_bug: bool = False
     graph: Callable[[Case], tuple[Tensor, dict[str, Tensor]]] | None = None
+    title_zh: str = ""
+    # how the learner's entry is called, by name (exercises/protocols.py), so that the
+    # learner's process needs no part of the catalogue (grading mode)
+    protocol: str = "call"
+    protocol_args: dict[str, Any] = field(default_factory=dict)
+    # the reference computation as an editable graph, in the document's notation
+    # (exercises/computation.py): the diagnosis searches single edits of it
+    computation: Callable[[Case], Any] | None = None
 
     def call(self, entry: Any, case: Case) -> Values:
         """Run the learner's entry on one case and name its results (in the sandbox)."""
