@@ -14,11 +14,11 @@ Examples:
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["LANGS", "Msg", "get_lang", "lang_from_env", "set_lang", "tr"]
+__all__ = ["LANGS", "Msg", "and_list", "get_lang", "lang_from_env", "set_lang", "tr"]
 
 LANGS = ("en", "zh")
 
@@ -73,9 +73,40 @@ class Msg:
     def __str__(self) -> str:
         return self.text()
 
+    @staticmethod
+    def of(message: Msg | str) -> Msg:
+        """``message`` as a Msg: a plain string (a learner's error, a number) is the same in
+        both languages."""
+        return message if isinstance(message, Msg) else Msg(message, message)
+
 
 def tr(message: Msg | str | None, lang: str | None = None) -> str | None:
     """The text of ``message`` in ``lang`` (a plain string is returned as it is)."""
     if message is None or isinstance(message, str):
         return message
     return message.text(lang)
+
+
+def and_list(items: Sequence[Msg | str]) -> Msg:
+    """The items as one phrase: ``a, b and c`` in English, ``a、b 和 c`` in Chinese.
+
+    >>> and_list(["l1_delta", "syn0_update", "syn1_update"]).text("zh")
+    'l1_delta、syn0_update 和 syn1_update'
+    """
+    parts = [Msg.of(item) for item in items]
+    if not parts:
+        return Msg("", "")
+    if len(parts) == 1:
+        return parts[0]
+    en = ", ".join(p.en for p in parts[:-1]) + " and " + parts[-1].en
+    zh = _zh_join("、".join(p.zh for p in parts[:-1]), "和", parts[-1].zh)
+    return Msg(en, zh)
+
+
+def _zh_join(left: str, word: str, right: str) -> str:
+    """``left word right`` with a space only beside Latin letters and digits, as Chinese
+    typesetting has it: ``l1_delta 和 l1_error`` but ``自动求导和有限差分``."""
+    def space(ch: str) -> str:
+        return " " if ch and ord(ch) < 0x2E80 and not ch.isspace() else ""
+
+    return left + space(left[-1:]) + word + space(right[:1]) + right
