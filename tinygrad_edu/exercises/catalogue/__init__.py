@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     functions,
     grokking,
     iamtrask,
+    layers,
     udacity,
     victorzhou,
 )
