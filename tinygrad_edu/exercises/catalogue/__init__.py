@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     grokking,
     iamtrask,
     layers,
+    manual_mlp,
     udacity,
     victorzhou,
 )

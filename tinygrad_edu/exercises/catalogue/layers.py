@@ -29,7 +29,7 @@ from .common import sigmoid, text
 Mistakes = dict[str, Callable[[Case], Values]]
 
 
-def _mistakes(entries: dict[Msg, Callable[[Case], Values]]) -> Mistakes:
+def bilingual(entries: dict[Msg, Callable[[Case], Values]]) -> Mistakes:
     """The exercise's own mistakes, each hint in both languages.
 
     ``Exercise.mistakes`` is typed with ``str`` keys while the hints migrate to ``Msg``
@@ -149,7 +149,7 @@ CROSS_ENTROPY = register(Exercise(
     cases=_ce_cases,
     expected=_ce_expected,
     numerical=_ce_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("the mean is missing: F.cross_entropy averages over the N rows, so the gradient "
             "is (softmax(logits) - onehot(targets)) / N (right only for a batch of one)",
             "少了求平均：F.cross_entropy 在 N 行上取平均，所以梯度是 "
@@ -307,7 +307,7 @@ BATCHNORM = register(Exercise(
     cases=_bn_cases,
     expected=_bn_expected,
     numerical=_bn_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("the unbiased variance (divided by N-1): in training BatchNorm normalises with "
             "the biased variance x.var(axis=0), divided by N",
             "用了无偏方差（除以 N-1）：训练时 BatchNorm 用有偏方差 x.var(axis=0) 归一化，"
@@ -447,7 +447,7 @@ LAYERNORM = register(Exercise(
     cases=_ln_cases,
     expected=_ln_expected,
     numerical=_ln_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("the unbiased variance (divided by D-1): LayerNorm uses the biased variance, "
             "divided by the number of features D",
             "用了无偏方差（除以 D-1）：LayerNorm 用的是有偏方差，除以特征数 D"):
@@ -547,7 +547,7 @@ EMBEDDING = register(Exercise(
     cases=_emb_cases,
     expected=_emb_expected,
     numerical=_emb_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("a repeated index kept only one of its gradients: dweight[idx] += dout writes each "
             "row once (NumPy's fancy assignment is buffered); accumulate with "
             "np.add.at(dweight, idx, dout)",
@@ -716,7 +716,7 @@ CONV2D = register(Exercise(
     cases=_conv_cases,
     expected=_conv_expected,
     numerical=_conv_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("the kernel's two spatial axes are swapped in dw: dw[o, c, k, l] pairs kernel row "
             "k with the window's row, column l with its column",
             "dw 中卷积核的两个空间轴对调了：dw[o, c, k, l] 的 k 对应窗口的行，l 对应窗口的列"):
@@ -936,7 +936,7 @@ LSTM_CELL = register(Exercise(
     cases=_lstm_cases,
     expected=_lstm_expected,
     numerical=_lstm_numerical,
-    mistakes=_mistakes({
+    mistakes=bilingual({
         Msg("the forget gate's gradient used the new c: df = dc * c_prev * f*(1-f), since "
             "c = f * c_prev + i * g multiplies f by the PREVIOUS cell state",
             "遗忘门的梯度用了新的 c：c = f * c_prev + i * g 中 f 乘的是上一步的 c_prev，"
