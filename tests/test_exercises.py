@@ -411,9 +411,11 @@ def test_broken_file_gets_a_clear_message(results: dict[tuple[str, str], CheckRe
         text = "\n".join(f"case {k}: {v}" for k, v in result.case_errors.items())
         assert all(c["status"] == "error" for c in result.checks
                    if c["case"] in result.case_errors)
-        report = result.report()
+        report = result.report(lang="en")  # cases with the same error share one heading
+        headings = [ln for ln in report.splitlines() if " could not be checked: " in ln]
         for label, message in result.case_errors.items():
-            assert f"Case {label} could not be checked: {message.splitlines()[0]}" in report
+            assert any(label in h for h in headings), report
+            assert str(message).splitlines()[-1].split(":")[0] in report, report
     for fragment in BROKEN[key].says:
         assert fragment in text, text
     _no_checker_traceback(text)
