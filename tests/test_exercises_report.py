@@ -195,7 +195,8 @@ def test_file_error_in_both_languages() -> None:
                     error=Msg("your file does not define 'slope'", "你的文件没有定义 'slope'"))
     assert r.report(lang="en") == ("✗ sigmoid-derivative: your file could not be checked\n"
                                    "  your file does not define 'slope'")
-    assert r.report(lang="zh") == "✗ sigmoid-derivative：无法检查你的文件\n  你的文件没有定义 'slope'"
+    assert r.report(lang="zh") == ("✗ sigmoid-derivative：无法检查你的文件\n"
+                                   "  你的文件没有定义 'slope'")
 
 
 # --------------------------------------------------------------------------- JSON
