@@ -47,8 +47,8 @@ class Exercise:
     - ``numerical(case)``: the same from finite differences (the second oracle), for the
       quantities where that makes sense.
     - ``mistakes``: known wrong formulas (``hint -> values``), recognised by their values.
-    - ``run(entry, case)``: how to call the learner's entry (runs in the sandbox process);
-      by default ``entry(**case.inputs)``.
+    - ``protocol`` and ``protocol_args``: how to call the learner's entry, by name
+      (``protocols.py``; by default ``entry(**case.inputs)``).
     """
 
     name: str
@@ -64,7 +64,6 @@ class Exercise:
     expected: Callable[[Case], Values]
     numerical: Callable[[Case], Values] | None = None
     mistakes: Mapping[str, Callable[[Case], Values]] = field(default_factory=dict)
-    run: Callable[[Any, Case], Any] | None = None
     lr: float | None = None
     find_the_bug: bool = False
     graph: Callable[[Case], tuple[Tensor, dict[str, Tensor]]] | None = None
@@ -78,9 +77,17 @@ class Exercise:
     computation: Callable[[Case], Any] | None = None
 
     def call(self, entry: Any, case: Case) -> Values:
-        """Run the learner's entry on one case and name its results (in the sandbox)."""
-        result = self.run(entry, case) if self.run is not None else entry(**case.inputs)
-        return name_results(self.entry, self.quantities, result)
+        """Run the learner's entry on one case by the exercise's protocol and name its
+        results, in the learner's dtype (``protocols.run``). An answer that cannot be checked
+        on this case (a wrong return value, an input changed in place) raises AnswerError,
+        whose argument is the message in both languages (a ``Msg``)."""
+        from . import protocols
+
+        try:
+            return protocols.run(self.protocol, self.protocol_args, entry, self.entry,
+                                 self.quantities, case.inputs).values
+        except protocols.AnswerError as e:
+            raise AnswerError(e.message) from None
 
 
 class AnswerError(Exception):

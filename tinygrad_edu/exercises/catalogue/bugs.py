@@ -16,14 +16,13 @@ the loss: the blog's code makes it rise, gradient descent makes it fall.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
-from ..core import AnswerError, Case, Exercise, Values, name_results
+from ..core import Case, Exercise, Values
 from .common import sigmoid, text
 
 # Document 004's data: 5 examples of 3 features (the last row repeats the first), 5 labels.
@@ -69,30 +68,6 @@ def _curve(step: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray
         w0_step, w1_step = step(w0, w1)
         w0, w1 = w0 - w0_step, w1 - w1_step  # the blog's w0 -= ..., w1 -= ...
     return np.array(losses)
-
-
-def _run(entry: Any, case: Case) -> Values:
-    """The learner's step on the case, then the loss curve of repeating it."""
-    i = case.inputs
-
-    def call(w0: np.ndarray, w1: np.ndarray) -> Values:
-        result = entry(np.copy(i["l0"]), np.copy(i["y"]), np.copy(w0), np.copy(w1))
-        return name_results("step", STEP_QUANTITIES, result)
-
-    values = call(i["w0"], i["w1"])
-
-    def learner_step(w0: np.ndarray, w1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        v = call(w0, w1)
-        for name, w in (("w0_step", w0), ("w1_step", w1)):
-            try:
-                np.broadcast_to(v[name], w.shape)
-            except ValueError:
-                raise AnswerError(f"{name} has shape {v[name].shape}: it cannot be subtracted "
-                                  f"from {name[:2]}, of shape {w.shape}") from None
-        return v["w0_step"], v["w1_step"]
-
-    values["loss_curve"] = _curve(learner_step, case)
-    return values
 
 
 def _graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
@@ -299,6 +274,10 @@ BUG_004_BLOG_NETWORK = register(Exercise(
         "Sigmoid(l1, deriv=True), with the slope x*(1-x)":
             _blog_l1_delta,
     },
-    run=_run,
+    # the learner's step on the case, then the loss after repeating it (w -= w_step)
+    protocol="step-and-curve",
+    protocol_args={"data": ["l0", "y"], "weights": ["w0", "w1"],
+                   "step_quantities": list(STEP_QUANTITIES), "curve": "loss_curve",
+                   "curve_at": list(CURVE_AT), "loss": "half-sse-two-sigmoid-layers"},
     graph=_graph,
 ))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from textwrap import dedent
-from typing import Any
 
 import numpy as np
 
@@ -69,9 +68,6 @@ def function_exercise(
             values[f"grad_{n}"] = x.grad.data
         return values
 
-    def run(entry: Any, case: Case) -> Values:
-        return apply(entry.apply, case)
-
     def expected(case: Case) -> Values:
         return apply(engine, case)
 
@@ -85,5 +81,6 @@ def function_exercise(
         name=name, title=title, document="engine", statement=text(statement),
         statement_zh=text(statement_zh), entry=op, starter=text(starter),
         solution=text(solution), quantities=quantities, cases=cases, expected=expected,
-        numerical=numerical, mistakes=dict(mistakes or {}), run=run,
+        numerical=numerical, mistakes=dict(mistakes or {}), protocol="function",
+        protocol_args={"inputs": list(inputs)},
     )

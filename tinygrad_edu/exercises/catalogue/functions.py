@@ -8,9 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ...tensor import Tensor
 from .. import register
-from ..core import AnswerError, Case, Values
+from ..core import Case, Values
 from .common import function_exercise
 
 
@@ -102,42 +101,6 @@ def _forgot_grad_output(local: Callable[[dict[str, Any]], np.ndarray], quantity:
 
 FORGOT_GRAD_OUTPUT = ("the chain rule is missing: backward returns the local derivative alone; "
                       "multiply it by grad_output, the gradient arriving at the output")
-
-
-def _raw_backward(inputs: tuple[str, ...]) -> Callable[[Any, Case], Values]:
-    """Run the learner's op through ``apply``, then call its ``backward`` directly.
-
-    ``apply`` sets the context up exactly as the engine does (saved values, needs_input_grad);
-    the gradients are then what the learner's ``backward`` *returns*, before the engine would
-    touch them: ``autograd._sum_to`` sums a gradient of a broadcast shape down to the input's
-    shape (hiding a missing reduction) and refuses any other wrong shape with an engine error
-    (hiding a transposed matrix). Checked raw, both reach the comparison and get their hint.
-    """
-    names = ", ".join(f"grad_{n}" for n in inputs)
-
-    def run(entry: Any, case: Case) -> Values:
-        xs = [Tensor(case.inputs[n], requires_grad=True) for n in inputs]
-        out = entry.apply(*xs)
-        ctx = out._ctx
-        if ctx is None:
-            raise AnswerError(f"{entry.__name__}.apply did not record the call: subclass "
-                              "Function and do not override apply")
-        # A copy: a backward that writes into grad_output in place changes nothing here.
-        grads = ctx.fn.backward(ctx, np.array(case.inputs["grad"]))
-        if not isinstance(grads, tuple | list) or len(grads) != len(inputs):
-            got = (f"{len(grads)} values" if isinstance(grads, tuple | list)
-                   else f"a {type(grads).__name__}")
-            raise AnswerError(f"{entry.__name__}.backward returned {got}; return one gradient "
-                              f"per input of forward, in order: ({names})")
-        values: Values = {"forward": out.data}
-        for n, x, g in zip(inputs, xs, grads, strict=True):
-            if g is None:
-                raise AnswerError(f"{entry.__name__}.backward returned None for {n}: return "
-                                  f"its gradient, an array of {n}'s shape {x.shape}")
-            values[f"grad_{n}"] = g.data if isinstance(g, Tensor) else g
-        return values
-
-    return run
 
 
 # --------------------------------------------------------------------------- exp
@@ -408,7 +371,7 @@ MATMUL = register(dataclasses.replace(function_exercise(
         "one factor is made of the other factor (grad_a from b, grad_b from a)":
             _matmul_swapped,
     },
-), run=_raw_backward(("a", "b"))))
+), protocol="raw-backward", protocol_args={"inputs": ["a", "b"]}))
 
 
 # --------------------------------------------------------------------------- softmax
@@ -621,4 +584,4 @@ BROADCAST_ADD = register(dataclasses.replace(function_exercise(
         "summed over every axis: b has one gradient per element (shape (M,)); sum over the "
         "batch axis 0 only": _grad_b(lambda g: np.asarray(g.sum())),
     },
-), run=_raw_backward(("a", "b"))))
+), protocol="raw-backward", protocol_args={"inputs": ["a", "b"]}))

@@ -11,7 +11,6 @@ half errors are summed. The engine computes those gradients; the learner writes 
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
@@ -21,12 +20,6 @@ from ...tensor import Tensor
 from .. import register
 from ..core import Case, Exercise, Values
 from .common import text
-
-
-def _fresh(case: Case) -> dict[str, Any]:
-    """The case's inputs, copied: the document's code updates ``weights`` in place."""
-    return copy.deepcopy(case.inputs)
-
 
 # --------------------------------------------------------------------------- one weight
 
@@ -235,7 +228,7 @@ def _multi_input_exercise(name: str, title: str, starter: str, find_the_bug: boo
         cases=_multi_input_cases, expected=_multi_input_expected,
         numerical=_multi_input_numerical,
         mistakes={_TIMES_WEIGHTS_HINT: _times_weights},
-        run=lambda entry, case: entry(**_fresh(case)),
+        protocol_args={"in_place_ok": ["weights"]},
         lr=MULTI_INPUT_ALPHA, find_the_bug=find_the_bug, graph=_multi_input_graph,
     )
 
@@ -497,7 +490,7 @@ GROKKING_MULTI_OUTPUT = register(Exercise(
         "weight_deltas[j][k] = delta[j] * input[k] (np.outer(delta, input))":
             _summed_delta,
     },
-    run=lambda entry, case: entry(**_fresh(case)),
+    protocol_args={"in_place_ok": ["weights"]},
     lr=MULTI_OUTPUT_ALPHA,
     graph=_multi_output_graph,
 ))

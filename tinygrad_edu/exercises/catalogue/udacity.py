@@ -27,10 +27,6 @@ from .common import sigmoid, text
 LEARNRATE = 0.1
 
 
-def _copied(case: Case) -> dict[str, Any]:
-    return {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in case.inputs.items()}
-
-
 # --------------------------------------------------------------------------- one unit
 
 _UNIT_QUANTITIES = ("error", "error_term", "del_w")
@@ -172,7 +168,6 @@ UDACITY_ERROR_TERM = register(Exercise(
         "f'(h) = nn_output*(1 - nn_output)":
             _no_slope,
     },
-    run=lambda entry, case: entry(**_copied(case)),
     lr=LEARNRATE,
     graph=_unit_graph,
 ))
@@ -377,7 +372,6 @@ UDACITY_BACKPROP = register(Exercise(
         "hidden_layer_output * (1 - hidden_layer_output)":
             _hidden_no_slope,
     },
-    run=lambda entry, case: entry(**_copied(case)),
     lr=LEARNRATE,
     graph=_backprop_graph,
 ))

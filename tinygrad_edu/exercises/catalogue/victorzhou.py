@@ -17,7 +17,7 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
-from ..core import AnswerError, Case, Exercise, Values
+from ..core import Case, Exercise, Values
 from .common import sigmoid, text
 
 PARAMS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
@@ -44,17 +44,6 @@ def _cases() -> list[Case]:
         case("zero weights", [-2, -1], 1, dict.fromkeys(PARAMS, 0.0)),
         case("zero inputs", [0, 0], 0, start),
     ]
-
-
-def _run(entry: Any, case: Case) -> Any:
-    """Build the learner's OurNeuralNetwork, set the case's weights, ask for the partials."""
-    if not isinstance(entry, type):
-        raise AnswerError("OurNeuralNetwork should be a class (with a partials(self, x, "
-                          "y_true) method)")
-    network = entry()
-    for name, value in case.inputs["params"].items():
-        setattr(network, name, value)
-    return network.partials(np.copy(case.inputs["x"]), case.inputs["y_true"])
 
 
 def _graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
@@ -329,7 +318,10 @@ def _exercise(name: str, title: str, statement: str, statement_zh: str, starter:
         statement_zh=text(statement_zh) + text(_RETURNS_ZH),
         entry="OurNeuralNetwork", starter=text(starter), solution=text(_SOLUTION),
         quantities=QUANTITIES, cases=_cases, expected=_expected, numerical=_numerical,
-        mistakes=_MISTAKES, run=_run, find_the_bug=find_the_bug, graph=_graph,
+        mistakes=_MISTAKES, find_the_bug=find_the_bug, graph=_graph,
+        # an OurNeuralNetwork() given the case's weights, then partials(x, y_true)
+        protocol="class-partials",
+        protocol_args={"params": "params", "method": "partials", "args": ["x", "y_true"]},
     )
 
 
