@@ -306,3 +306,17 @@ def test_a_real_exercise_groups_its_errors() -> None:
     same = check_values(ex, {c.label: {"slope": c.inputs["out"] * (1 - c.inputs["out"])}
                              for c in ex.cases()})
     assert same.passed and "ValueError" not in same.report()
+
+
+def test_case_labels_in_chinese_where_the_catalogue_has_them() -> None:
+    r = failing()
+    r.case_titles = {"random": Msg("random", "随机"), "zeros": Msg("zeros", "全零")}
+    r.case_errors = {"zeros": RAISED}
+    zh = r.report(lang="zh")
+    assert "  用例 随机：✗ l2_delta" in zh and "  用例 batch of one：" in zh
+    assert "第一个出错的量：l2_delta（用例 随机；" in zh and "用例 全零 无法检查：" in zh
+    assert "（用例 随机）：" + SLOPE.zh in zh
+    en = r.report(lang="en")
+    assert "  case random: ✗ l2_delta" in en and "随机" not in en
+    data = json.loads(r.to_json(lang="zh"))
+    assert data["case_titles"]["random"] == "随机" and data["checks"][0]["case"] == "random"

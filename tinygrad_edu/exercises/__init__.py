@@ -63,15 +63,17 @@ def check(name: str, answer: str | os.PathLike[str] | Any, timeout: float = DEFA
     The result shows itself as the text report (``print(result)``) and, in Jupyter, as HTML
     with the grid of checks and the exercise's network.
     """
-    ex = get(name)
-    if isinstance(answer, str | os.PathLike):
-        run = run_learner(name, answer, timeout)
-        if run.error is not None:
-            return CheckResult(ex.name, False, [], error=run.error)
-        return check_values(ex, run.values, run.case_errors)
-    from .notebook import check_object
+    from .notebook import case_titles, check_object
 
-    return check_object(ex, answer)
+    ex = get(name)
+    if not isinstance(answer, str | os.PathLike):
+        return check_object(ex, answer)
+    run = run_learner(name, answer, timeout)
+    if run.error is not None:
+        return CheckResult(ex.name, False, [], error=run.error)
+    result = check_values(ex, run.values, run.case_errors)
+    result.case_titles = case_titles(ex)
+    return result
 
 
 def _graph_parts(name: str, result: CheckResult, learner: dict[str, Any] | None,

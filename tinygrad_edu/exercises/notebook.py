@@ -21,7 +21,7 @@ import numpy as np
 from .core import AnswerError, CheckResult, Exercise, check_values
 from .i18n import Msg
 
-__all__ = ["check_object", "learner_lines"]
+__all__ = ["case_titles", "check_object", "learner_lines"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tinygrad_edu/
 # where the frames that are not the learner's live: this package, the standard library and
@@ -53,7 +53,8 @@ def learner_lines(exc: BaseException) -> str:
     """The traceback lines in the learner's code (a notebook cell, their own module), then
     the error itself: ``line 2, in slope: return out * (1 - out[9])``."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_learners(f.filename)]
-    lines = [f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames]
+    lines = [f"  line {f.lineno}, in {f.name}" + (f": {f.line.strip()}" if f.line else "")
+             for f in frames]
     return "\n".join([*lines, f"{type(exc).__name__}: {exc}"])
 
 
@@ -89,5 +90,12 @@ def check_object(ex: Exercise, answer: Any) -> CheckResult:
         except (Exception, SystemExit) as e:  # not KeyboardInterrupt: that is the learner's
             errors[case.label] = RAISED + learner_lines(e)
     result = check_values(ex, values, {label: str(m) for label, m in errors.items()})
-    result.case_errors.update(errors)  # the messages in both languages
+    result.case_errors.update(errors)  # the messages in both languages, whatever core kept
+    result.case_titles = case_titles(ex)
     return result
+
+
+def case_titles(ex: Exercise) -> dict[str, Msg]:
+    """Each case's label in both languages (``Case.label_zh`` where the catalogue gives
+    one), for the reports."""
+    return {c.label: Msg(c.label, getattr(c, "label_zh", "") or c.label) for c in ex.cases()}

@@ -208,6 +208,9 @@ class CheckResult:
     # case -> what its code raised (a Msg or a str)
     case_errors: dict[str, Any] = field(default_factory=dict)
     notes: list[Msg | str] = field(default_factory=list)  # mistakes recognised after the first
+    # case label -> the label in both languages (a Msg), for the reports; a label not here is
+    # shown as it is
+    case_titles: dict[str, Msg] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -216,6 +219,13 @@ class CheckResult:
         return sum(c["status"] == "pass" for c in self.checks) / len(done) if done else 0.0
 
     # ------------------------------------------------------------------ what to say, once
+
+    def _title(self, label: Any, lang: str | None) -> str:
+        title = self.case_titles.get(str(label))
+        return str(label) if title is None else title.text(lang)
+
+    def _titles(self, labels: list[str], lang: str | None) -> Msg:
+        return and_list([self.case_titles.get(label, label) for label in labels])
 
     def error_groups(self, lang: str | None = None) -> list[tuple[list[str], str]]:
         """The cases whose code raised, grouped by the message (each message once, cut),
@@ -232,7 +242,8 @@ class CheckResult:
             labels = [label for label, _ in members]
             text = members[0][1]
             if len({t for _, t in members}) > 1:
-                text = M["numbers_differ"].format(case=labels[0]).text(lang) + "\n" + text
+                which = M["numbers_differ"].format(case=self._title(labels[0], lang))
+                text = which.text(lang) + "\n" + text
             out.append((labels, text))
         return out
 
@@ -271,9 +282,10 @@ class CheckResult:
         for body, where in bodies.items():
             cases = {case for _, case in where}
             if len(cases) == 1:
-                who = and_list([q for q, _ in where]) + M["in_case"].format(case=where[0][1])
+                who = and_list([q for q, _ in where]) + M["in_case"].format(
+                    case=self._title(where[0][1], lang))
             else:
-                who = and_list([Msg.of(q) + M["in_case"].format(case=case)
+                who = and_list([Msg.of(q) + M["in_case"].format(case=self._title(case, lang))
                                 for q, case in where])
             lines.append((who + M["colon"]).text(lang) + body)
         lines.extend(dict.fromkeys(t for t in (tr(n, lang) for n in self.notes) if t))
@@ -322,17 +334,18 @@ class CheckResult:
                     continue
                 sym = SYMBOLS.get(s, "·")
                 marks.append(f"{paint(sym, ok if s == 'pass' else bad)} {q}")
-            lines.append(M["case_row"].format(case=case).text(lang) + "  ".join(marks))
+            lines.append(M["case_row"].format(case=self._title(case, lang)).text(lang)
+                         + "  ".join(marks))
         for labels, message in self.error_groups(lang):
             lines.append("")
             heading = M["case_error" if len(labels) == 1 else "cases_error"]
-            lines.append(paint(heading.format(cases=and_list(labels)).text(lang), bad)
+            lines.append(paint(heading.format(cases=self._titles(labels, lang)).text(lang), bad)
                          + message.replace("\n", "\n  "))
         f = self.failure
         if f is not None:
             lines.append("")
             lines.append(paint(M["first"].format(q=f.quantity).text(lang), bad)
-                         + M["first_where"].format(case=f.case).text(lang))
+                         + M["first_where"].format(case=self._title(f.case, lang)).text(lang))
             if tuple(f.got_shape) != tuple(f.expected_shape):
                 lines.append(M["shape"].format(got=_shape_text(f.got_shape),
                                                expected=_shape_text(f.expected_shape)
@@ -399,6 +412,8 @@ class CheckResult:
             "notes": [tr(n, lang) for n in self.notes],
             "also": self.later_notes(lang),
             "checks": _jsonable(self.checks, lang),
+            "case_titles": {label: self._title(label, lang) for label in dict.fromkeys(
+                [*(str(c["case"]) for c in self.checks), *self.case_errors])},
             "failure": failure,
             "oracles": [tr(ORACLES.get(o, o) if isinstance(o, str) else o, lang)
                         for o in self.oracles],
@@ -440,7 +455,7 @@ class CheckResult:
                 "</th>" + "".join(f'<th style="{cell}"><code>{e(q)}</code></th>'
                                   for q in quantities) + "</tr></thead>", "<tbody>"]
         for case in cases:
-            row = [f'<td style="{cell}">{e(case)}</td>']
+            row = [f'<td style="{cell}">{e(self._title(case, lang))}</td>']
             for q in quantities:
                 s = status.get((case, q))
                 sym = SYMBOLS.get(s or "", "–")
@@ -456,12 +471,12 @@ class CheckResult:
                      f'{e(M["legend"].text(lang))}</p>')
         for labels, message in self.error_groups(lang):
             heading = M["case_error" if len(labels) == 1 else "cases_error"].format(
-                cases=and_list(labels)).text(lang)
+                cases=self._titles(labels, lang)).text(lang)
             parts.append(f'<p style="color: {red}">{e(heading)}</p><pre>{e(message)}</pre>')
         if f is not None:
             first = M["first"].format(q=f.quantity).text(lang)
-            parts.append(f'<p><b style="color: {red}">{e(first)}</b>'
-                         f'{e(M["first_where"].format(case=f.case).text(lang))}</p>')
+            where = M["first_where"].format(case=self._title(f.case, lang)).text(lang)
+            parts.append(f'<p><b style="color: {red}">{e(first)}</b>{e(where)}</p>')
             detail = ['<table style="border-collapse: collapse"><tr>'
                       + "".join(f'<th style="{cell}">{e(M[k].text(lang))}</th>'
                                 for k in ("where_head", "yours", "expected", "ratio_head"))
