@@ -456,7 +456,11 @@ def test_returning_none_is_named(child_env: None, tmp_path: Path) -> None:
 def test_compare() -> None:
     a = np.array([[1.0, 2.0], [3.0, 4.0]])
     assert compare(a, a.copy()) == (True, None)
-    assert compare(a, a * (1 + 1e-9)) == (True, None)  # within the tolerance
+    assert compare(a, a * (1 + 1e-14)) == (True, None)  # a few roundings: within
+    assert compare(a, a * (1 + 1e-9)) == (False, (0, 0))  # float64 is judged strictly
+    low = a.astype(np.float32)
+    assert compare(low * np.float32(1 + 2e-7), a) == (True, None)  # float32 at its own eps
+    assert compare(low * np.float32(1 + 1e-4), a) == (False, (0, 0))
     b = a.copy()
     b[1, 0] = 3.5
     b[1, 1] = 0.0
@@ -505,6 +509,17 @@ def test_name_results() -> None:
 
     out = name_results("f", ("a", "b"), (Tensor([1.0, 2.0]), [3, 4]))
     assert out["a"].dtype == np.float64 and list(out["b"]) == [3.0, 4.0]
+    assert out["b"].dtype == np.float64
+    low = name_results("f", ("a",), np.ones(3, dtype=np.float32))
+    assert low["a"].dtype == np.float32  # judged at float32's precision
+    assert name_results("f", ("a",), [True, False])["a"].dtype == np.float64
+    with pytest.raises(AnswerError, match="a is complex") as info:
+        name_results("f", ("a",), np.array([1 + 2j]))
+    assert "复数" in info.value.message.zh  # type: ignore[union-attr]
+    with pytest.raises(AnswerError, match="array of Python objects"):
+        name_results("f", ("a",), np.array([Tensor([1.0]), "x"], dtype=object))
+    with pytest.raises(AnswerError, match="cannot be made into one array"):
+        name_results("f", ("a",), [[1.0, 2.0], [3.0]])
     assert list(name_results("f", ("a", "b"), {"b": 1, "a": 2, "c": 0})) == ["a", "b"]
     assert name_results("f", ("a",), 2.5)["a"] == 2.5
     with pytest.raises(AnswerError, match="returned 1 values; expected 2"):
@@ -535,6 +550,8 @@ def test_check_values_reports_the_first_wrong_quantity_in_order() -> None:
     assert statuses[second, "grad_b"] == "fail" and statuses[second, "forward"] == "pass"
     assert [c for c in bad.checks if c.get("first_failure")] == [
         {"case": second, "quantity": "grad_a", "status": "fail", "first_failure": True}]
+    later = [c for c in bad.checks if c["quantity"] == "grad_b" and c["status"] == "fail"]
+    assert "sign flipped" in later[0]["hint"].en  # a later failure keeps its own hint
     assert bad.score == pytest.approx(1 - 2 / len(bad.checks))
 
 
@@ -562,7 +579,8 @@ def test_broadcast_add_checks_the_raw_backward() -> None:
 
 
 def test_raw_backward_leaves_grad_output_alone() -> None:
-    """A backward that writes into grad_output in place must not change the case's inputs."""
+    """A backward that writes into grad_output in place must not change the case's inputs,
+    and is refused, naming grad_output (it would corrupt the caller's gradient)."""
     from tinygrad_edu import Function
 
     class InPlace(Function):
@@ -578,5 +596,6 @@ def test_raw_backward_leaves_grad_output_alone() -> None:
     ex = EXERCISES["function-matmul"]
     case = ex.cases()[1]
     before = case.inputs["grad"].copy()
-    ex.call(InPlace, case)
+    with pytest.raises(AnswerError, match="grad_output"):
+        ex.call(InPlace, case)
     np.testing.assert_array_equal(case.inputs["grad"], before)
