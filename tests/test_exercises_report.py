@@ -7,6 +7,7 @@ one test goes through a real exercise end to end.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 
@@ -320,3 +321,36 @@ def test_case_labels_in_chinese_where_the_catalogue_has_them() -> None:
     assert "  case random: ✗ l2_delta" in en and "随机" not in en
     data = json.loads(r.to_json(lang="zh"))
     assert data["case_titles"]["random"] == "随机" and data["checks"][0]["case"] == "random"
+
+
+@dataclasses.dataclass(frozen=True)
+class HintWithFinding(Msg):
+    """As the diagnosis gives its hints: a Msg carrying the finding behind it."""
+
+    diagnosis: dict[str, object] | None = dataclasses.field(default=None, compare=False)
+
+
+def test_a_hint_carrying_its_diagnosis_gives_it_to_the_json() -> None:
+    r = failing()
+    hint = HintWithFinding(SIGN.en, SIGN.zh, diagnosis={"kind": "local_sign", "cases": ["random"]})
+    assert r.failure is not None
+    r.failure.hint = hint
+    r.checks[0]["hint"] = hint
+    data = json.loads(r.to_json(lang="zh"))
+    assert data["failure"]["hint"] == SIGN.zh
+    assert data["failure"]["diagnosis"] == {"kind": "local_sign", "cases": ["random"]}
+    assert data["checks"][0]["diagnosis"] == {"kind": "local_sign", "cases": ["random"]}
+    assert "  hint: " + SIGN.en in r.report(lang="en")
+
+
+def test_many_later_hints_are_capped_in_the_report_not_in_the_json() -> None:
+    quantities = [f"q{i}" for i in range(12)]
+    checks: list[dict[str, object]] = [
+        {"case": "random", "quantity": q, "status": "fail",
+         "hint": Msg(f"hint number {i}", f"第 {i} 条提示")} for i, q in enumerate(quantities)]
+    checks[0]["first_failure"] = True
+    f = Failure("random", "q0", (0,), 1.0, 2.0, (3,), (3,), Msg("hint number 0", "第 0 条提示"))
+    r = CheckResult("some-exercise", False, checks, f)
+    also = [ln for ln in r.report(lang="en").splitlines() if ln.startswith("  also: ")]
+    assert len(also) == 8 and also[-1].startswith("  also: 4 more wrong quantities")
+    assert len(json.loads(r.to_json(lang="en"))["also"]) == 11

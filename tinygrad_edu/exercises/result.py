@@ -12,6 +12,7 @@ thousands of lines deep) is cut to a few lines of at most ``MAX_LINE`` character
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
@@ -31,6 +32,7 @@ Values = dict[str, np.ndarray]
 
 MAX_LINE = 400  # characters in one line of a report
 MAX_LINES = 8  # lines of one message (a traceback) in a report
+MAX_NOTES = 8  # "also:" lines in a report (the JSON has them all)
 
 # ----------------------------------------------------------------------------- the words
 
@@ -63,6 +65,9 @@ M = {
     "all_right": Msg("  every quantity matches on every case.", "  每个用例的每个量都对。"),
     "numbers_differ": Msg("(as case {case} says it; the other cases differ only in the numbers)",
                            "（这是用例 {case} 的报错，其他用例只是数字不同）"),
+    "more_notes": Msg("{n} more wrong quantities with their own hint (all of them are in "
+                      "the JSON's also)",
+                      "还有 {n} 个出错的量各有提示（JSON 的 also 里列出了全部）"),
     "repeated": Msg(" (the same line {n} times)", "（同一行重复了 {n} 次）"),
     "skipped": Msg("  … {n} lines left out …", "  …… 省略了 {n} 行 ……"),
     # the notebook display
@@ -156,11 +161,11 @@ def _explanation(item: Mapping[str, Any] | Failure) -> Msg | str | None:
     diagnosis = get("diagnosis")
     if isinstance(diagnosis, Msg | str) and str(diagnosis):
         return diagnosis
-    if isinstance(diagnosis, Mapping):
-        for key in ("hint", "message"):
-            value = diagnosis.get(key)
-            if isinstance(value, Msg | str) and str(value):
-                return value
+    for key in ("hint", "message"):
+        value = (diagnosis.get(key) if isinstance(diagnosis, Mapping)
+                 else getattr(diagnosis, key, None))
+        if isinstance(value, Msg | str) and str(value):
+            return value
     return None
 
 
@@ -172,12 +177,26 @@ def _number(x: float | None) -> str:
     return "—" if x is None else f"{x:.10g}"
 
 
+def _diagnosis_of(item: Mapping[str, Any] | Failure) -> Any:
+    """The structured finding behind a hint: the item's own ``diagnosis``, or the one its
+    hint carries (the diagnosis gives its hints a ``diagnosis`` attribute)."""
+    get = item.get if isinstance(item, Mapping) else lambda key: getattr(item, key, None)
+    found = get("diagnosis")
+    return found if found is not None else getattr(get("hint"), "diagnosis", None)
+
+
 def _jsonable(value: Any, lang: str) -> Any:
     """``value`` with every Msg in ``lang`` and every NumPy value a plain number or list."""
     if isinstance(value, Msg):
         return value.text(lang)
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v, lang) for k, v in value.items()}
+        out = {str(k): _jsonable(v, lang) for k, v in value.items()}
+        if "diagnosis" not in out and getattr(value.get("hint"), "diagnosis", None) is not None:
+            out["diagnosis"] = _jsonable(value["hint"].diagnosis, lang)
+        return out
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)},
+                         lang)
     if isinstance(value, list | tuple):
         return [_jsonable(v, lang) for v in value]
     if isinstance(value, np.ndarray):
@@ -361,7 +380,7 @@ class CheckResult:
             hint = tr(_explanation(f), lang)
             if hint:
                 lines.append(paint(M["hint"].text(lang), warm) + hint)
-        for note in self.later_notes(lang):
+        for note in _capped(self.later_notes(lang), lang):
             lines.append(paint(M["also"].text(lang), warm) + note)
         if self.passed:
             lines.append(paint(M["all_right"].text(lang), dim))
@@ -396,8 +415,9 @@ class CheckResult:
                 "got_shape": list(f.got_shape), "expected_shape": list(f.expected_shape),
                 "hint": tr(_explanation(f), lang),
             }
-            if f.diagnosis is not None:
-                failure["diagnosis"] = _jsonable(f.diagnosis, lang)
+            diagnosis = _diagnosis_of(f)
+            if diagnosis is not None:
+                failure["diagnosis"] = _jsonable(diagnosis, lang)
         error = tr(self.error, lang)
         return {
             "exercise": self.exercise,
@@ -501,7 +521,7 @@ class CheckResult:
             if hint:
                 parts.append(f'<p><b style="color: {amber}">{e(M["hint"].text(lang).strip())}'
                              f"</b> {e(hint)}</p>")
-        notes = self.later_notes(lang)
+        notes = _capped(self.later_notes(lang), lang)
         if notes:
             parts.append(f'<p style="margin-bottom: 0"><b style="color: {amber}">'
                          f'{e(M["also"].text(lang).strip())}</b></p><ul style="margin-top: 0">'
@@ -527,6 +547,14 @@ class CheckResult:
             return graph_svg(self.exercise, self, self.learner, lang=lang)
         except Exception:  # a missing `dot`, an exercise built outside the catalogue, ...
             return None
+
+
+def _capped(notes: list[str], lang: str | None) -> list[str]:
+    """At most MAX_NOTES notes, then how many more the JSON's ``also`` has."""
+    if len(notes) <= MAX_NOTES:
+        return notes
+    return [*notes[:MAX_NOTES - 1],
+            M["more_notes"].format(n=len(notes) - MAX_NOTES + 1).text(lang)]
 
 
 def use_color(stream: Any = None) -> bool:
