@@ -38,8 +38,50 @@ def bilingual(entries: dict[Msg, Callable[[Case], Values]]) -> Mistakes:
     return cast(Mistakes, entries)
 
 
+# The cases' labels in Chinese (the report shows them in the learner's language).
+LABELS_ZH = {
+    "random": "随机",
+    "batch of one": "只有一个样本",
+    "batch of two": "只有两个样本",
+    "large logits": "很大的 logits",
+    "two classes": "只有两个类别",
+    "every row the same class": "每一行都是同一个类别",
+    "confident and right": "预测自信且正确",
+    "a constant feature": "有一个特征是常数",
+    "large offset, small spread": "整体偏移大、彼此相差小",
+    "a zero row of dout": "dout 有一行全为零",
+    "gamma zero or negative": "gamma 为零或为负",
+    "a sequence (batch, time, features)": "序列（批次、时间、特征）",
+    "a constant row": "有一行是常数",
+    "two features": "只有两个特征",
+    "repeated indices": "重复的索引",
+    "every index the same": "所有索引都相同",
+    "one-dimensional idx": "一维的 idx",
+    "rows never looked up": "有些行从未被查到",
+    "stride 2, padding 1": "步长 2，填充 1",
+    "batch of one, one channel, padding 1": "一个样本、一个通道，填充 1",
+    "non-square kernel": "非正方形的卷积核",
+    "stride leaves the last row unused": "步长使最后一行没有被用到",
+    "1x1 kernel": "1x1 卷积核",
+    "saturated gates": "门已饱和",
+    "gradient from h only (dc = 0)": "只有来自 h 的梯度（dc = 0）",
+    "gradient from c only (dh = 0)": "只有来自 c 的梯度（dh = 0）",
+    "zero previous state": "上一步的状态为零",
+    "saturated tanh": "tanh 已饱和",
+    "padding contexts (repeated indices)": "带填充的上下文（重复的索引）",
+    "confident logits": "logits 很大（预测很自信）",
+}
+
+
+def labelled(label: str, inputs: dict[str, Any]) -> Case:
+    """A case with its label in both languages (``LABELS_ZH``)."""
+    return Case(label, inputs, LABELS_ZH[label])
+
+
 def _leaf(a: Any) -> Tensor:
-    return Tensor(np.array(a, dtype=np.float64), requires_grad=True)
+    """A leaf of the input's own precision: float64 for the cases; float32 when the checker
+    runs the reference again at float32 to measure each value's sensitivity to rounding."""
+    return Tensor(np.array(a), requires_grad=True)
 
 
 def _grads(**tensors: Tensor) -> Values:
@@ -69,13 +111,13 @@ def _ce_cases() -> list[Case]:
     large = rng.normal(0, 400, (4, 3))
     large[0] = [800.0, -800.0, 799.0]  # exp(800) overflows: the softmax must shift first
     return [
-        Case("random", {"logits": logits, "targets": targets}),
-        Case("batch of one", {"logits": logits[:1], "targets": targets[:1]}),
-        Case("large logits", {"logits": large, "targets": np.array([2, 0, 1, 1])}),
-        Case("two classes", {"logits": rng.normal(0, 1, (5, 2)),
+        labelled("random", {"logits": logits, "targets": targets}),
+        labelled("batch of one", {"logits": logits[:1], "targets": targets[:1]}),
+        labelled("large logits", {"logits": large, "targets": np.array([2, 0, 1, 1])}),
+        labelled("two classes", {"logits": rng.normal(0, 1, (5, 2)),
                              "targets": np.array([0, 1, 1, 0, 1])}),
-        Case("every row the same class", {"logits": logits, "targets": np.full(6, 3)}),
-        Case("confident and right", {"logits": 30 * _onehot(targets, 5) + logits,
+        labelled("every row the same class", {"logits": logits, "targets": np.full(6, 3)}),
+        labelled("confident and right", {"logits": 30 * _onehot(targets, 5) + logits,
                                      "targets": targets}),
     ]
 
@@ -193,7 +235,7 @@ def _bn_cases() -> list[Case]:
         inputs = {"dout": rng.normal(size=x.shape), "x": x, "gamma": rng.normal(1, 0.5, d),
                   "beta": rng.normal(0, 0.5, d), "eps": 1e-5}
         inputs.update(kw)
-        return Case(label, inputs)
+        return labelled(label, inputs)
 
     x = rng.normal(1, 2, (6, 4))
     constant = rng.normal(0, 1, (8, 3))
@@ -336,7 +378,7 @@ def _ln_cases() -> list[Case]:
 
     def case(label: str, x: np.ndarray) -> Case:
         d = x.shape[-1]
-        return Case(label, {"dout": rng.normal(size=x.shape), "x": x,
+        return labelled(label, {"dout": rng.normal(size=x.shape), "x": x,
                             "gamma": rng.normal(1, 0.5, d), "beta": rng.normal(0, 0.5, d),
                             "eps": 1e-5})
 
@@ -469,7 +511,7 @@ def _emb_cases() -> list[Case]:
 
     def case(label: str, idx: Any, n: int = 7, d: int = 3) -> Case:
         idx = np.array(idx, dtype=np.int64)
-        return Case(label, {"dout": rng.normal(size=idx.shape + (d,)), "idx": idx,
+        return labelled(label, {"dout": rng.normal(size=idx.shape + (d,)), "idx": idx,
                             "weight": rng.normal(size=(n, d))})
 
     return [
@@ -588,7 +630,7 @@ def _conv_cases() -> list[Case]:
         oh = (x_shape[2] + 2 * padding - w_shape[2]) // stride + 1
         ow = (x_shape[3] + 2 * padding - w_shape[3]) // stride + 1
         dout = rng.normal(size=(x_shape[0], w_shape[0], oh, ow))
-        return Case(label, {"dout": dout, "x": x, "w": w, "b": b, "stride": stride,
+        return labelled(label, {"dout": dout, "x": x, "w": w, "b": b, "stride": stride,
                             "padding": padding})
 
     return [
@@ -783,7 +825,7 @@ def _lstm_cases() -> list[Case]:
                   "bias_ih": rng.normal(0, scale, 4 * hs), "bias_hh": rng.normal(0, scale, 4 * hs)}
         for k, v in kw.items():
             inputs[k] = v(inputs[k])
-        return Case(label, inputs)
+        return labelled(label, inputs)
 
     return [
         case("random"),
@@ -798,7 +840,7 @@ def _lstm_cases() -> list[Case]:
 def _lstm_cell(i: dict[str, Any]) -> tuple[LSTMCell, Tensor, Tensor, Tensor]:
     """The engine's ``nn.LSTMCell`` holding the case's weights, and the step's inputs."""
     state = tg_random.get_rng_state()  # the cell draws its initial weights: leave no trace
-    cell = LSTMCell(i["x"].shape[1], i["h_prev"].shape[1], dtype=np.float64)
+    cell = LSTMCell(i["x"].shape[1], i["h_prev"].shape[1], dtype=i["x"].dtype)
     tg_random.set_rng_state(state)
     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
         getattr(cell, name).data[...] = i[name]

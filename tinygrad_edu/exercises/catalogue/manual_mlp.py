@@ -24,7 +24,7 @@ from .. import register
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import text
-from .layers import bilingual
+from .layers import bilingual, labelled
 
 EPS = 1e-5
 
@@ -54,7 +54,7 @@ def _cases() -> list[Case]:
             "W2": rng.normal(0, w2_scale, (n_hidden, vocab)),
             "b2": rng.normal(0, 0.2, vocab),
         }
-        return Case(label, inputs)
+        return labelled(label, inputs)
 
     # The lecture's contexts at the start of words: index 0 ('.') repeated as padding.
     padded = [[0, 0, 0], [0, 0, 4], [0, 4, 1], [4, 1, 1], [0, 0, 0], [0, 0, 2]]
@@ -71,7 +71,7 @@ def _graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
     """The network in the engine, each intermediate named as in the exercise; returns the
     loss and the tensor behind each quantity (its gradient is the quantity)."""
     i = case.inputs
-    p = {k: Tensor(np.array(i[k], dtype=np.float64), requires_grad=True, name=k)
+    p = {k: Tensor(np.array(i[k]), requires_grad=True, name=k)
          for k in _LEAVES}
     n = i["Xb"].shape[0]
     t: dict[str, Tensor] = {}
