@@ -354,3 +354,16 @@ def test_many_later_hints_are_capped_in_the_report_not_in_the_json() -> None:
     also = [ln for ln in r.report(lang="en").splitlines() if ln.startswith("  also: ")]
     assert len(also) == 8 and also[-1].startswith("  also: 4 more wrong quantities")
     assert len(json.loads(r.to_json(lang="en"))["also"]) == 11
+
+
+def test_the_first_quantitys_shape_is_not_repeated_for_later_cases() -> None:
+    checks = grid({(c, "syn1_update"): "fail" for c in CASES})
+    for c in checks:
+        if c["quantity"] == "syn1_update":
+            c.update(got_shape=(1, 4), expected_shape=(4, 1), hint=Msg("transposed", "转置了"))
+    checks[3]["first_failure"] = True
+    f = Failure("random", "syn1_update", None, None, None, (1, 4), (4, 1),
+                Msg("transposed", "转置了"))
+    text = CheckResult("iamtrask-3layer-deltas", False, checks, f).report(lang="en")
+    assert "  shape: yours (1, 4), expected (4, 1)\n  hint: transposed" in text
+    assert "also:" not in text and text.count("(1, 4)") == 1

@@ -283,6 +283,9 @@ class CheckResult:
             hint = tr(_explanation(c), lang)
             got, exp = c.get("got_shape"), c.get("expected_shape")
             wrong_shape = got is not None and exp is not None and tuple(got) != tuple(exp)
+            if wrong_shape and f is not None and c.get("quantity") == f.quantity and (
+                    tuple(got), tuple(exp)) == (tuple(f.got_shape), tuple(f.expected_shape)):
+                wrong_shape = False  # the first failure's lines already say it
             if hint is not None and (hint == first_hint or any(hint in g for g in given)):
                 hint = None
             if hint is None and not wrong_shape:
