@@ -367,3 +367,14 @@ def test_the_first_quantitys_shape_is_not_repeated_for_later_cases() -> None:
     text = CheckResult("iamtrask-3layer-deltas", False, checks, f).report(lang="en")
     assert "  shape: yours (1, 4), expected (4, 1)\n  hint: transposed" in text
     assert "also:" not in text and text.count("(1, 4)") == 1
+
+
+def test_a_later_hint_repeated_per_case_with_other_numbers_is_said_once() -> None:
+    checks = grid({(c, "l1_delta"): "fail" for c in CASES})
+    for i, c in enumerate(checks):
+        if c["quantity"] == "l1_delta":
+            c["hint"] = Msg(f"divided by the batch size {i}", f"除以了批大小 {i}")
+    f = Failure("random", "l2_delta", (0,), 1.0, 2.0, (3,), (3,), SIGN)
+    also = [ln for ln in CheckResult("iamtrask-3layer-deltas", False, checks, f).report(
+        lang="en").splitlines() if "also:" in ln]
+    assert also == ["  also: l1_delta (case random): divided by the batch size 2"]

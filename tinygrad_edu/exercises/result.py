@@ -275,6 +275,7 @@ class CheckResult:
         first_hint = tr(_explanation(f), lang) if f is not None else None
         given = {t for t in (tr(n, lang) for n in self.notes) if t}
         bodies: dict[str, list[tuple[str, str]]] = {}
+        seen: set[tuple[str, str]] = set()  # (quantity, body without its numbers)
         for c in self.checks:
             if c.get("status") != "fail" or c.get("first_failure"):
                 continue
@@ -282,9 +283,10 @@ class CheckResult:
                 continue
             hint = tr(_explanation(c), lang)
             got, exp = c.get("got_shape"), c.get("expected_shape")
-            wrong_shape = got is not None and exp is not None and tuple(got) != tuple(exp)
+            shapes = None if got is None or exp is None else (tuple(got), tuple(exp))
+            wrong_shape = shapes is not None and shapes[0] != shapes[1]
             if wrong_shape and f is not None and c.get("quantity") == f.quantity and (
-                    tuple(got), tuple(exp)) == (tuple(f.got_shape), tuple(f.expected_shape)):
+                    shapes == (tuple(f.got_shape), tuple(f.expected_shape))):
                 wrong_shape = False  # the first failure's lines already say it
             if hint is not None and (hint == first_hint or any(hint in g for g in given)):
                 hint = None
@@ -297,9 +299,11 @@ class CheckResult:
             if hint is not None:
                 parts.append(hint)
             body = M["colon"].text(lang).join(parts)
-            where = bodies.setdefault(body, [])
-            if all(q != c["quantity"] for q, _ in where):
-                where.append((str(c["quantity"]), str(c["case"])))
+            key = (str(c["quantity"]), _NUMBER.sub("#", body))
+            if key in seen:  # the same quantity, the same words for another case's numbers
+                continue
+            seen.add(key)
+            bodies.setdefault(body, []).append((str(c["quantity"]), str(c["case"])))
         lines = []
         for body, where in bodies.items():
             cases = {case for _, case in where}

@@ -40,11 +40,17 @@ def _cases() -> list[Case]:
     w1 = 2 * rs.random_sample((4, 1)) - 1
     rng = np.random.default_rng(4)
     return [
-        Case("document", {"l0": X, "y": Y, "w0": w0, "w1": w1}),
-        Case("saturated sigmoid", {"l0": X, "y": Y, "w0": 6 * w0, "w1": 6 * w1}),
-        Case("zero weights", {"l0": X, "y": Y, "w0": np.zeros((3, 4)), "w1": np.zeros((4, 1))}),
-        Case("negative inputs", {"l0": -rng.random((5, 3)), "y": Y, "w0": w0, "w1": w1}),
-        Case("batch of one", {"l0": X[1:2], "y": Y[1:2], "w0": w0, "w1": w1}),
+        Case("document", {"l0": X, "y": Y, "w0": w0, "w1": w1}, "文档里的数值"),
+        Case("saturated sigmoid", {"l0": X, "y": Y, "w0": 6 * w0, "w1": 6 * w1}, "sigmoid 饱和"),
+        Case("zero weights", {"l0": X, "y": Y, "w0": np.zeros((3, 4)), "w1": np.zeros((4, 1))},
+             "权重全为零"),
+        Case("negative inputs", {"l0": -rng.random((5, 3)), "y": Y, "w0": w0, "w1": w1},
+             "负数输入"),
+        Case("batch of one", {"l0": X[1:2], "y": Y[1:2], "w0": w0, "w1": w1}, "只有一个样本"),
+        # Pre-activations from -518 to 1789: every l1 and l2 is exactly 0 or 1, and a
+        # Sigmoid written exp(x) / (1 + exp(x)) overflows (x > 709).
+        Case("far saturated (weights × -1000)",
+             {"l0": X, "y": Y, "w0": -1000 * w0, "w1": -1000 * w1}, "深度饱和（权重 × -1000）"),
     ]
 
 
@@ -176,6 +182,7 @@ _CURVE_HINT = (
 BUG_004_BLOG_NETWORK = register(Exercise(
     name="bug-004-blog-network",
     title="Find the bugs: document 004's network climbs its loss",
+    title_zh="找错误：文档 004 的网络让损失越训练越大",
     document="004",
     find_the_bug=True,
     statement=text("""

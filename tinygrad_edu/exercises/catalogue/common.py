@@ -39,6 +39,7 @@ def function_exercise(
     name: str,
     op: str,
     title: str,
+    title_zh: str = "",
     statement: str,
     statement_zh: str,
     starter: str,
@@ -78,7 +79,7 @@ def function_exercise(
         return {f"grad_{n}": d for n, d in zip(inputs, grads, strict=True)}
 
     return Exercise(
-        name=name, title=title, document="engine", statement=text(statement),
+        name=name, title=title, title_zh=title_zh, document="engine", statement=text(statement),
         statement_zh=text(statement_zh), entry=op, starter=text(starter),
         solution=text(solution), quantities=quantities, cases=cases, expected=expected,
         numerical=numerical, mistakes=dict(mistakes or {}), protocol="function",

@@ -17,11 +17,17 @@ def _unary_cases() -> list[Case]:
     rng = np.random.default_rng(3)
     x = rng.normal(0, 1.5, (3, 4))
     return [
-        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
-        Case("saturated", {"x": np.array([-25.0, -6.0, 6.0, 25.0]), "grad": np.ones(4)}),
-        Case("zeros", {"x": np.zeros(5), "grad": rng.normal(size=5)}),
-        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}),
-        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}, "随机"),
+        Case("saturated", {"x": np.array([-25.0, -6.0, 6.0, 25.0]), "grad": np.ones(4)},
+             "饱和区"),
+        Case("zeros", {"x": np.zeros(5), "grad": rng.normal(size=5)}, "全为零"),
+        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}, "负数输入"),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}, "只有一个样本"),
+        # Far into saturation: tanh is exactly ±1 and its slope exactly 0. A tanh written
+        # with exp(2x) overflows here (inf/inf for x > 355).
+        Case("far saturated (|x| up to 1000)",
+             {"x": np.array([-1000.0, -400.0, -30.0, 30.0, 400.0, 1000.0]),
+              "grad": rng.normal(size=6)}, "深度饱和（|x| 可达 1000）"),
     ]
 
 
@@ -34,6 +40,7 @@ TANH = register(function_exercise(
     name="function-tanh",
     op="Tanh",
     title="tanh as a Function: forward and backward",
+    title_zh="把 tanh 写成 Function：前向与反向",
     statement="""
         Write a Function subclass Tanh whose forward computes np.tanh(x) and whose backward
         turns the gradient arriving at the output (grad_output) into the gradient of x.
@@ -110,15 +117,25 @@ def _exp_cases() -> list[Case]:
     rng = np.random.default_rng(11)
     x = rng.normal(0, 1.5, (3, 4))
     return [
-        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}, "随机"),
         # Large but within a few orders of magnitude of each other, so that the finite
         # differences of sum(grad * exp(x)) stay accurate for every element.
-        Case("large inputs", {"x": rng.uniform(8, 14, 5), "grad": rng.normal(size=5)}),
+        Case("large inputs", {"x": rng.uniform(8, 14, 5), "grad": rng.normal(size=5)},
+             "很大的输入"),
+        # exp(-40) = 4.2e-18 is far below exp(-30) = 9.4e-14: an exp clipped at -30 fails.
         Case("very negative inputs", {"x": np.array([-40.0, -20.0, -10.0]),
-                                      "grad": np.ones(3)}),
-        Case("zeros", {"x": np.zeros(5), "grad": rng.normal(size=5)}),
-        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}),
-        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+                                      "grad": np.ones(3)}, "绝对值很大的负数输入"),
+        Case("zeros", {"x": np.zeros(5), "grad": rng.normal(size=5)}, "全为零"),
+        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}, "负数输入"),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}, "只有一个样本"),
+        # Just below exp's overflow at 709.78 (each case on its own scale, for the finite
+        # differences): exp(x/2)**2 or exp(2x)/exp(x) overflow here, exp(x) does not.
+        Case("near overflow (x up to 709)", {"x": np.array([700.0, 705.0, 709.0]),
+                                            "grad": np.full(3, 0.5)},
+             "接近溢出（x 可达 709）"),
+        Case("underflow to 0 (x down to -1000)", {"x": np.array([-1000.0, -745.0, -720.0]),
+                                                 "grad": np.ones(3)},
+             "下溢到 0（x 低至 -1000）"),
     ]
 
 
@@ -126,6 +143,7 @@ EXP = register(function_exercise(
     name="function-exp",
     op="Exp",
     title="exp as a Function: forward and backward",
+    title_zh="把 exp 写成 Function：前向与反向",
     statement="""
         Write a Function subclass Exp whose forward computes np.exp(x) and whose backward
         turns the gradient arriving at the output (grad_output) into the gradient of x.
@@ -191,11 +209,14 @@ def _log_cases() -> list[Case]:
     rng = np.random.default_rng(12)
     x = rng.uniform(0.2, 4.0, (3, 4))
     return [
-        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
-        Case("near zero", {"x": np.array([1e-3, 1e-2, 0.1]), "grad": rng.normal(size=3)}),
-        Case("large inputs", {"x": np.array([10.0, 1e3, 1e6]), "grad": rng.normal(size=3)}),
-        Case("ones (log 1 = 0)", {"x": np.ones(4), "grad": rng.normal(size=4)}),
-        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}, "随机"),
+        Case("near zero", {"x": np.array([1e-3, 1e-2, 0.1]), "grad": rng.normal(size=3)},
+             "接近 0"),
+        Case("large inputs", {"x": np.array([10.0, 1e3, 1e6]), "grad": rng.normal(size=3)},
+             "很大的输入"),
+        Case("ones (log 1 = 0)", {"x": np.ones(4), "grad": rng.normal(size=4)},
+             "全为 1（log 1 = 0）"),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}, "只有一个样本"),
     ]
 
 
@@ -208,6 +229,7 @@ LOG = register(function_exercise(
     name="function-log",
     op="Log",
     title="log as a Function: forward and backward",
+    title_zh="把 log 写成 Function：前向与反向",
     statement="""
         Write a Function subclass Log whose forward computes the natural logarithm np.log(x)
         (the checker only gives it positive inputs, some close to 0 and some very large) and
@@ -278,23 +300,23 @@ LOG = register(function_exercise(
 def _matmul_cases() -> list[Case]:
     rng = np.random.default_rng(13)
 
-    def case(label: str, n: int, m: int, k: int, sign: float = 0.0) -> Case:
+    def case(label: str, zh: str, n: int, m: int, k: int, sign: float = 0.0) -> Case:
         a, b = rng.normal(size=(n, m)), rng.normal(size=(m, k))
         if sign:
             a, b = sign * np.abs(a), sign * np.abs(b)
-        return Case(label, {"a": a, "b": b, "grad": rng.normal(size=(n, k))})
+        return Case(label, {"a": a, "b": b, "grad": rng.normal(size=(n, k))}, zh)
 
-    zeros = case("zeros", 2, 3, 2)
+    zeros = case("zeros", "a 全为零", 2, 3, 2)
     zeros.inputs["a"] = np.zeros((2, 3))
     return [
         # Square first: a learner's rule that takes the wrong operand (a.T @ grad_output
         # for grad_a) then has the right shape, and the mistake is recognised by its values.
-        case("random square", 3, 3, 3),
-        case("random rectangular", 3, 4, 2),
-        case("batch of one", 1, 4, 2),
-        case("column times row (outer product)", 3, 1, 4),
+        case("random square", "随机方阵", 3, 3, 3),
+        case("random rectangular", "随机长方形矩阵", 3, 4, 2),
+        case("batch of one", "只有一个样本", 1, 4, 2),
+        case("column times row (outer product)", "列乘以行（外积）", 3, 1, 4),
         zeros,
-        case("negative inputs", 2, 3, 4, sign=-1.0),
+        case("negative inputs", "负数输入", 2, 3, 4, sign=-1.0),
     ]
 
 
@@ -313,6 +335,7 @@ MATMUL = register(dataclasses.replace(function_exercise(
     name="function-matmul",
     op="MatMul",
     title="The matrix product as a Function: the gradients of both operands",
+    title_zh="把矩阵乘法写成 Function：两个操作数的梯度",
     statement="""
         Write a Function subclass MatMul for 2-D operands: forward(ctx, a, b) returns a @ b
         for a of shape (N, M) and b of shape (M, K); backward(ctx, grad_output) receives the
@@ -381,14 +404,20 @@ def _softmax_cases() -> list[Case]:
     rng = np.random.default_rng(14)
     x = rng.normal(0, 2, (3, 4))
     return [
-        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}),
+        Case("random", {"x": x, "grad": rng.normal(size=(3, 4))}, "随机"),
         Case("large logits (needs the max subtracted)",
              {"x": np.array([[1000.0, 0.0, -1000.0], [500.0, 500.0, 499.0]]),
-              "grad": rng.normal(size=(2, 3))}),
-        Case("zeros (uniform output)", {"x": np.zeros((2, 5)), "grad": rng.normal(size=(2, 5))}),
-        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}),
-        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}),
-        Case("a single vector", {"x": x[1], "grad": rng.normal(size=4)}),
+              "grad": rng.normal(size=(2, 3))}, "很大的 logits（要先减去最大值）"),
+        Case("zeros (uniform output)", {"x": np.zeros((2, 5)), "grad": rng.normal(size=(2, 5))},
+             "全为零（输出均匀）"),
+        Case("negative inputs", {"x": -np.abs(x), "grad": rng.normal(size=(3, 4))}, "负数输入"),
+        Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}, "只有一个样本"),
+        Case("a single vector", {"x": x[1], "grad": rng.normal(size=4)}, "单个向量"),
+        # Gaps of 35 and 60 below the maximum: exp(-35) = 6.3e-16 must not become
+        # exp(-30) = 9.4e-14 (an exp clipped at -30).
+        Case("large gaps between logits",
+             {"x": np.array([[40.0, 5.0, -20.0], [0.0, -35.0, -60.0]]),
+              "grad": rng.normal(size=(2, 3))}, "logits 之间相差很大"),
     ]
 
 
@@ -411,6 +440,7 @@ SOFTMAX = register(function_exercise(
     name="function-softmax",
     op="Softmax",
     title="softmax along the last axis as a Function",
+    title_zh="把沿最后一个轴的 softmax 写成 Function",
     statement="""
         Write a Function subclass Softmax that normalises along the LAST axis:
         out[..., j] = exp(x[..., j]) / sum_k exp(x[..., k]). Forward must not overflow: the
@@ -495,22 +525,22 @@ SOFTMAX = register(function_exercise(
 def _broadcast_cases() -> list[Case]:
     rng = np.random.default_rng(15)
 
-    def case(label: str, n: int, m: int) -> Case:
+    def case(label: str, zh: str, n: int, m: int) -> Case:
         return Case(label, {"a": rng.normal(size=(n, m)), "b": rng.normal(size=m),
-                            "grad": rng.normal(size=(n, m))})
+                            "grad": rng.normal(size=(n, m))}, zh)
 
-    zeros = case("zeros", 3, 2)
+    zeros = case("zeros", "全为零", 3, 2)
     zeros.inputs.update(a=np.zeros((3, 2)), b=np.zeros(2))
-    negative = case("negative inputs", 5, 3)
+    negative = case("negative inputs", "负数输入", 5, 3)
     negative.inputs.update(a=-np.abs(negative.inputs["a"]), b=-np.abs(negative.inputs["b"]))
     return [
-        case("random", 4, 3),
+        case("random", "随机", 4, 3),
         # N == M: summing over the wrong axis gives the right shape, so only the values tell.
-        case("square", 3, 3),
-        case("batch of one", 1, 3),
+        case("square", "方阵", 3, 3),
+        case("batch of one", "只有一个样本", 1, 3),
         zeros,
         negative,
-        case("large batch", 64, 2),
+        case("large batch", "大批次", 64, 2),
     ]
 
 
@@ -522,6 +552,7 @@ BROADCAST_ADD = register(dataclasses.replace(function_exercise(
     name="function-broadcast-add",
     op="BroadcastAdd",
     title="Adding a bias to a batch: the gradient of a broadcast operand",
+    title_zh="给一批数据加上偏置：被广播的操作数的梯度",
     statement="""
         Write a Function subclass BroadcastAdd: forward(ctx, a, b) returns a + b for a batch
         a of shape (N, M) and a bias b of shape (M,), which NumPy broadcasts: the same b is

@@ -86,6 +86,7 @@ def _one_variant(case: Case, quantity: str, mistake: str) -> Values:
 GROKKING_ONE_WEIGHT = register(Exercise(
     name="grokking-one-weight",
     title="One weight: delta, weight_delta and the alpha step (document 000)",
+    title_zh="一个权重：delta、weight_delta 与按 alpha 走的一步（文档 000）",
     document="000",
     statement=text("""
         Document 000 learns one weight: pred = input * weight, error = (pred - goal_pred)**2.
@@ -220,9 +221,9 @@ _TIMES_WEIGHTS_HINT = (
 
 
 def _multi_input_exercise(name: str, title: str, starter: str, find_the_bug: bool,
-                          statement: str, statement_zh: str) -> Exercise:
+                          statement: str, statement_zh: str, title_zh: str = "") -> Exercise:
     return Exercise(
-        name=name, title=title, document="000", statement=text(statement),
+        name=name, title=title, title_zh=title_zh, document="000", statement=text(statement),
         statement_zh=text(statement_zh), entry="multi_input_step", starter=text(starter),
         solution=text(_MULTI_INPUT_SOLUTION), quantities=_MULTI_QUANTITIES,
         cases=_multi_input_cases, expected=_multi_input_expected,
@@ -260,6 +261,7 @@ _MULTI_INPUT_SOLUTION = '''
 GROKKING_MULTI_INPUT = register(_multi_input_exercise(
     name="grokking-multi-input",
     title="Several inputs: one weight_delta per weight (document 000)",
+    title_zh="多个输入：每个权重各有一个 weight_delta（文档 000）",
     starter='''
         def w_sum(a, b):
             assert len(a) == len(b)
@@ -301,6 +303,7 @@ GROKKING_MULTI_INPUT = register(_multi_input_exercise(
 BUG_000_MULTI_INPUT_WEIGHTS = register(_multi_input_exercise(
     name="bug-000-multi-input-weights",
     title="Find the bug: document 000's multi-input learning",
+    title_zh="找错误：文档 000 的多输入学习",
     starter='''
         # Document 000, chapter 5 ("多输入，也适用"): the body of its training loop, as printed,
         # made into a function. Run the checker on it, then find and fix the mistake.
@@ -429,6 +432,7 @@ def _summed_delta(case: Case) -> Values:
 GROKKING_MULTI_OUTPUT = register(Exercise(
     name="grokking-multi-output",
     title="Several inputs and outputs: a delta per output, an outer product (document 000)",
+    title_zh="多输入多输出：每个输出一个 delta，再做外积（文档 000）",
     document="000",
     statement=text("""
         Document 000, chapter 5 ("多输入，多输出"): weights holds one row per output,

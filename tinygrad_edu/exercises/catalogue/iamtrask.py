@@ -22,12 +22,16 @@ from .common import XOR_X, XOR_Y, sigmoid, text
 def _slope_cases() -> list[Case]:
     rng = np.random.default_rng(1)
     x = rng.normal(0, 2, (3, 4))
+    with np.errstate(over="ignore"):  # exp(800) overflows: sigmoid(-800) is exactly 0
+        rounded = sigmoid(np.array([-800.0, -40.0, 40.0, 800.0]))
     return [
-        Case("random", {"out": sigmoid(x)}),
-        Case("saturated", {"out": sigmoid(np.array([-30.0, -8.0, 8.0, 30.0]))}),
-        Case("zeros", {"out": sigmoid(np.zeros(5))}),
-        Case("negative inputs", {"out": sigmoid(-np.abs(x))}),
-        Case("batch of one", {"out": sigmoid(x[:1])}),
+        Case("random", {"out": sigmoid(x)}, "随机"),
+        Case("saturated", {"out": sigmoid(np.array([-30.0, -8.0, 8.0, 30.0]))}, "饱和区"),
+        Case("zeros", {"out": sigmoid(np.zeros(5))}, "x 全为零"),
+        Case("negative inputs", {"out": sigmoid(-np.abs(x))}, "负数输入"),
+        Case("batch of one", {"out": sigmoid(x[:1])}, "只有一个样本"),
+        # out is exactly 0 or 1 here (float64 cannot hold 1 - 4e-18): the slope is 0.
+        Case("outputs of exactly 0 and 1", {"out": rounded}, "输出恰好为 0 和 1"),
     ]
 
 
@@ -48,6 +52,7 @@ def _slope_numerical(case: Case) -> Values:
 SIGMOID_DERIVATIVE = register(Exercise(
     name="sigmoid-derivative",
     title="The sigmoid's slope from its output (nonlin(x, deriv=True))",
+    title_zh="由输出求 sigmoid 的斜率（nonlin(x, deriv=True)）",
     document="001",
     statement=text("""
         Document 001's nonlin(x, deriv=True) returns the slope of the sigmoid at a point,
@@ -100,13 +105,20 @@ def _net_cases() -> list[Case]:
     syn1 = 2 * rs.random_sample((4, 1)) - 1
     rng = np.random.default_rng(7)
     return [
-        Case("random", {"l0": XOR_X, "y": XOR_Y, "syn0": syn0, "syn1": syn1}),
-        Case("saturated sigmoid", {"l0": XOR_X, "y": XOR_Y, "syn0": 12 * syn0, "syn1": 12 * syn1}),
+        Case("random", {"l0": XOR_X, "y": XOR_Y, "syn0": syn0, "syn1": syn1}, "随机"),
+        Case("saturated sigmoid", {"l0": XOR_X, "y": XOR_Y, "syn0": 12 * syn0, "syn1": 12 * syn1},
+             "sigmoid 饱和"),
         Case("zeros", {"l0": XOR_X, "y": XOR_Y, "syn0": np.zeros((3, 4)),
-                       "syn1": np.zeros((4, 1))}),
+                       "syn1": np.zeros((4, 1))}, "权重全为零"),
         Case("negative inputs", {"l0": -rng.random((4, 3)), "y": XOR_Y, "syn0": syn0,
-                                 "syn1": syn1}),
-        Case("batch of one", {"l0": XOR_X[1:2], "y": XOR_Y[1:2], "syn0": syn0, "syn1": syn1}),
+                                 "syn1": syn1}, "负数输入"),
+        Case("batch of one", {"l0": XOR_X[1:2], "y": XOR_Y[1:2], "syn0": syn0, "syn1": syn1},
+             "只有一个样本"),
+        # Pre-activations from -518 to 1789: every l1 and l2 is exactly 0 or 1, and a
+        # sigmoid written exp(x) / (1 + exp(x)) overflows (x > 709).
+        Case("far saturated (weights × -1000)", {"l0": XOR_X, "y": XOR_Y, "syn0": -1000 * syn0,
+                                                 "syn1": -1000 * syn1},
+             "深度饱和（权重 × -1000）"),
     ]
 
 
@@ -165,6 +177,7 @@ def _pre_activation_variant(case: Case) -> Values:
 IAMTRASK_3LAYER = register(Exercise(
     name="iamtrask-3layer-deltas",
     title="The 3-layer network's deltas and weight updates (document 001)",
+    title_zh="三层网络的各个 delta 与权重更新量（文档 001）",
     document="001",
     statement=text("""
         Document 001's 3-layer network computes l1 = nonlin(l0.dot(syn0)) and
@@ -251,13 +264,20 @@ def _two_layer_cases() -> list[Case]:
     syn0 = 2 * rs.random_sample((3, 1)) - 1
     rng = np.random.default_rng(11)
     return [
-        Case("random", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": syn0}),
-        Case("saturated sigmoid", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": 15 * syn0}),
-        Case("zeros", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": np.zeros((3, 1))}),
-        Case("negative inputs", {"l0": -rng.random((4, 3)), "y": _TWO_LAYER_Y, "syn0": syn0}),
+        Case("random", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": syn0}, "随机"),
+        Case("saturated sigmoid", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": 15 * syn0},
+             "sigmoid 饱和"),
+        Case("zeros", {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": np.zeros((3, 1))}, "权重全为零"),
+        Case("negative inputs", {"l0": -rng.random((4, 3)), "y": _TWO_LAYER_Y, "syn0": syn0},
+             "负数输入"),
         Case("two outputs", {"l0": XOR_X, "y": np.hstack([_TWO_LAYER_Y, XOR_Y]),
-                             "syn0": rng.uniform(-1, 1, (3, 2))}),
-        Case("batch of one", {"l0": XOR_X[2:3], "y": _TWO_LAYER_Y[2:3], "syn0": syn0}),
+                             "syn0": rng.uniform(-1, 1, (3, 2))}, "两个输出"),
+        Case("batch of one", {"l0": XOR_X[2:3], "y": _TWO_LAYER_Y[2:3], "syn0": syn0},
+             "只有一个样本"),
+        # Pre-activations from 559 to 1166: l1 is exactly 1, and a sigmoid written
+        # exp(x) / (1 + exp(x)) overflows (x > 709).
+        Case("far saturated (weights × -1000)",
+             {"l0": XOR_X, "y": _TWO_LAYER_Y, "syn0": -1000 * syn0}, "深度饱和（权重 × -1000）"),
     ]
 
 
@@ -307,6 +327,7 @@ def _two_layer_no_slope(case: Case) -> Values:
 IAMTRASK_2LAYER = register(Exercise(
     name="iamtrask-2layer-deltas",
     title="The 2-layer network's error, delta and weight update (document 001)",
+    title_zh="两层网络的误差、delta 与权重更新量（文档 001）",
     document="001",
     statement=text("""
         Document 001's 2-layer network has one weight matrix: l1 = nonlin(np.dot(l0, syn0)).

@@ -35,18 +35,21 @@ _UNIT_QUANTITIES = ("error", "error_term", "del_w")
 def _unit_cases() -> list[Case]:
     rng = np.random.default_rng(2)
 
-    def case(label: str, x: Any, y: float, weights: Any) -> Case:
+    def case(label: str, zh: str, x: Any, y: float, weights: Any) -> Case:
         return Case(label, {"x": np.array(x, dtype=np.float64), "y": y,
                             "weights": np.array(weights, dtype=np.float64),
-                            "learnrate": LEARNRATE})
+                            "learnrate": LEARNRATE}, zh)
 
     return [
-        case("document", [0.1, 0.3], 0.2, [-0.8, 0.5]),
-        case("random", rng.normal(size=4), 0.7, rng.normal(0, 0.5, 4)),
-        case("saturated sigmoid", [1.0, 2.0, -0.5], 0.0, [9.0, 7.0, 4.0]),
-        case("zero weights", [0.1, 0.3], 0.2, [0.0, 0.0]),
-        case("negative inputs", -rng.random(3), 1.0, rng.normal(0, 0.5, 3)),
-        case("one feature", [0.8], 0.3, [-0.4]),
+        case("document", "文档里的数值", [0.1, 0.3], 0.2, [-0.8, 0.5]),
+        case("random", "随机", rng.normal(size=4), 0.7, rng.normal(0, 0.5, 4)),
+        case("saturated sigmoid", "sigmoid 饱和", [1.0, 2.0, -0.5], 0.0, [9.0, 7.0, 4.0]),
+        case("zero weights", "权重全为零", [0.1, 0.3], 0.2, [0.0, 0.0]),
+        case("negative inputs", "负数输入", -rng.random(3), 1.0, rng.normal(0, 0.5, 3)),
+        case("one feature", "只有一个特征", [0.8], 0.3, [-0.4]),
+        # h = 1050: nn_output is exactly 1 and its slope 0; exp(h) overflows (h > 709).
+        case("far saturated (h = 1050)", "深度饱和（h = 1050）", [1.0, 2.0, -0.5], 0.0,
+             [400.0, 300.0, -100.0]),
     ]
 
 
@@ -100,6 +103,7 @@ def _no_slope(case: Case) -> Values:
 UDACITY_ERROR_TERM = register(Exercise(
     name="udacity-error-term",
     title="One sigmoid unit: the error term and the weight step (document 002)",
+    title_zh="单个 sigmoid 单元：误差项与权重的更新步长（文档 002）",
     document="002",
     statement=text("""
         Document 002, "梯度下降-代码": one sigmoid unit, h = np.dot(x, weights),
@@ -182,25 +186,29 @@ _BACKPROP_QUANTITIES = ("error", "output_error_term", "hidden_error", "hidden_er
 def _backprop_cases() -> list[Case]:
     rng = np.random.default_rng(4)
 
-    def case(label: str, x: Any, target: float, w_i_h: Any, w_h_o: Any) -> Case:
+    def case(label: str, zh: str, x: Any, target: float, w_i_h: Any, w_h_o: Any) -> Case:
         return Case(label, {"x": np.array(x, dtype=np.float64), "target": target,
                             "weights_input_hidden": np.array(w_i_h, dtype=np.float64),
                             "weights_hidden_output": np.array(w_h_o, dtype=np.float64),
-                            "learnrate": LEARNRATE})
+                            "learnrate": LEARNRATE}, zh)
 
     doc_x = [0.5, 0.1, -0.2]
     doc_w_i_h = [[0.5, -0.6], [0.1, -0.2], [0.1, 0.7]]
     doc_w_h_o = [0.1, -0.3]
     return [
-        case("document", doc_x, 0.6, doc_w_i_h, doc_w_h_o),
-        case("random (4 inputs, 3 hidden)", rng.normal(size=4), 0.2,
-             rng.normal(0, 0.5, (4, 3)), rng.normal(0, 0.5, 3)),
-        case("saturated sigmoid", [1.0, 2.0, -1.5], 1.0,
+        case("document", "文档里的数值", doc_x, 0.6, doc_w_i_h, doc_w_h_o),
+        case("random (4 inputs, 3 hidden)", "随机（4 个输入、3 个隐藏单元）", rng.normal(size=4),
+             0.2, rng.normal(0, 0.5, (4, 3)), rng.normal(0, 0.5, 3)),
+        case("saturated sigmoid", "sigmoid 饱和", [1.0, 2.0, -1.5], 1.0,
              8 * np.array(doc_w_i_h), [6.0, -5.0]),
-        case("zero weights", doc_x, 0.6, np.zeros((3, 2)), np.zeros(2)),
-        case("negative inputs", -rng.random(3), 0.0, rng.normal(0, 0.5, (3, 2)),
+        case("zero weights", "权重全为零", doc_x, 0.6, np.zeros((3, 2)), np.zeros(2)),
+        case("negative inputs", "负数输入", -rng.random(3), 0.0, rng.normal(0, 0.5, (3, 2)),
              rng.normal(0, 0.5, 2)),
-        case("one hidden unit", doc_x, 0.6, [[0.5], [0.1], [0.1]], [0.4]),
+        case("one hidden unit", "只有一个隐藏单元", doc_x, 0.6, [[0.5], [0.1], [0.1]], [0.4]),
+        # hidden_layer_input = (275, -1025), output_layer_in = 800: every sigmoid is exactly
+        # 0 or 1, and exp(x) overflows for x > 709.
+        case("far saturated (weights × 500)", "深度饱和（权重 × 500）", [1.0, 2.0, -1.5], 0.0,
+             500 * np.array(doc_w_i_h), [800.0, -300.0]),
     ]
 
 
@@ -278,6 +286,7 @@ def _hidden_no_slope(case: Case) -> Values:
 UDACITY_BACKPROP = register(Exercise(
     name="udacity-backprop",
     title="Backpropagation through one hidden layer: error terms and weight steps (doc. 002)",
+    title_zh="经过一个隐藏层的反向传播：误差项与权重的更新步长（文档 002）",
     document="002",
     statement=text("""
         Document 002, "反向传播": x (3 inputs) -> hidden_layer_output = sigmoid(np.dot(x,

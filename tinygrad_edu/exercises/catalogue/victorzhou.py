@@ -31,18 +31,24 @@ def _cases() -> list[Case]:
     rs = np.random.RandomState(3)
     start = dict(zip(PARAMS, (float(v) for v in rs.normal(size=9)), strict=True))
 
-    def case(label: str, x: Any, y_true: float, params: dict[str, float]) -> Case:
+    def case(label: str, x: Any, y_true: float, params: dict[str, float], zh: str = ""
+             ) -> Case:
         return Case(label, {"x": np.array(x, dtype=np.float64), "y_true": float(y_true),
-                            "params": params})
+                            "params": params}, zh)
 
     return [
         case("Alice", [-2, -1], 1, start),          # the document's data set
         case("Bob", [25, 6], 0, start),
         case("Charlie", [17, 4], 0, start),
-        case("Diana (negative inputs)", [-15, -6], 1, start),
-        case("saturated sigmoid", [-2, -1], 1, {k: 8 * v for k, v in start.items()}),
-        case("zero weights", [-2, -1], 1, dict.fromkeys(PARAMS, 0.0)),
-        case("zero inputs", [0, 0], 0, start),
+        case("Diana (negative inputs)", [-15, -6], 1, start, "Diana（负数输入）"),
+        case("saturated sigmoid", [-2, -1], 1, {k: 8 * v for k, v in start.items()},
+             "sigmoid 饱和"),
+        case("zero weights", [-2, -1], 1, dict.fromkeys(PARAMS, 0.0), "权重全为零"),
+        case("zero inputs", [0, 0], 0, start, "输入全为零"),
+        # sum_h1 = -4097, sum_h2 = 1043, sum_o1 = -399: h1 and h2 are exactly 0 and 1, and
+        # exp(sum_h2) overflows (a sigmoid written exp(x) / (1 + exp(x)) gives nan).
+        case("far saturated (weights × 1000)", [-2, -1], 1,
+             {k: 1000 * v for k, v in start.items()}, "深度饱和（权重 × 1000）"),
     ]
 
 
@@ -311,9 +317,9 @@ _RETURNS_ZH = """
 
 
 def _exercise(name: str, title: str, statement: str, statement_zh: str, starter: str,
-              find_the_bug: bool) -> Exercise:
+              find_the_bug: bool, title_zh: str = "") -> Exercise:
     return Exercise(
-        name=name, title=title, document="003",
+        name=name, title=title, title_zh=title_zh, document="003",
         statement=text(statement) + text(_RETURNS),
         statement_zh=text(statement_zh) + text(_RETURNS_ZH),
         entry="OurNeuralNetwork", starter=text(starter), solution=text(_SOLUTION),
@@ -328,6 +334,7 @@ def _exercise(name: str, title: str, statement: str, statement_zh: str, starter:
 VICTORZHOU_PARTIALS = register(_exercise(
     name="victorzhou-partials",
     title="Every partial derivative of the 2-2-1 network for one sample (document 003)",
+    title_zh="2-2-1 网络对单个样本的全部偏导数（文档 003）",
     statement="""
         Document 003's network: h1 = sigmoid(w1*x[0] + w2*x[1] + b1),
         h2 = sigmoid(w3*x[0] + w4*x[1] + b2), y_pred = o1 = sigmoid(w5*h1 + w6*h2 + b3),
@@ -348,6 +355,7 @@ VICTORZHOU_PARTIALS = register(_exercise(
 BUG_003_SUM_O1 = register(_exercise(
     name="bug-003-sum-o1",
     title="Find the bug: document 003's train() computes y_pred wrongly",
+    title_zh="找错误：文档 003 的 train() 把 y_pred 算错了",
     statement="""
         Find the bug. The starter file is document 003's own train() code, the body of its
         loop for one sample made into the method partials(self, x, y_true), as printed.
@@ -368,6 +376,7 @@ BUG_003_SUM_O1 = register(_exercise(
 BUG_003_D_H2_D_W4 = register(_exercise(
     name="bug-003-d-h2-d-w4",
     title="Find the bug: one of document 003's partial derivatives uses the wrong input",
+    title_zh="找错误：文档 003 有一个偏导数用错了输入",
     statement="""
         Find the bug. The starter file is document 003's train() code for one sample, made
         into the method partials(self, x, y_true), with its feedforward already corrected
