@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     bugs,
+    conv_lstm,
     functions,
     grokking,
     iamtrask,

@@ -248,7 +248,7 @@ _SOLUTION_BODY = '''
 
 MANUAL_MLP = register(Exercise(
     name="manual-mlp-batchnorm",
-    title="Backprop by hand through an MLP with BatchNorm, every intermediate checked in order",
+    title="Backprop by hand through an MLP with BatchNorm, one intermediate at a time",
     title_zh="手动反向传播：带 BatchNorm 的 MLP，逐个检查每个中间量的梯度",
     document="engine",
     statement=text("""
