@@ -446,3 +446,34 @@ def test_every_own_hint_is_reached(name: str) -> None:
     for hint in EXERCISES[name].mistakes:
         en = tr(hint, "en") or ""
         assert any(words in en for words in reached), f"no wrong answer reaches {en!r}"
+
+
+def _solution(name: str) -> Any:
+    module = types.ModuleType("right_answer")
+    exec(compile(EXERCISES[name].solution, f"<{name}>", "exec"), module.__dict__)
+    return getattr(module, EXERCISES[name].entry)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_right_answer_in_float32_passes(name: str) -> None:
+    """The same formulas on float32 copies of the inputs: judged at float32's precision."""
+    solution = _solution(name)
+
+    def in_float32(**inputs: Any) -> Any:
+        return solution(**{k: v.astype(np.float32) if isinstance(v, np.ndarray)
+                           and v.dtype.kind == "f" else v for k, v in inputs.items()})
+
+    with np.errstate(all="ignore"):
+        result = exercises.check(name, in_float32)
+    assert result.passed, result.report()
+
+
+def test_an_input_changed_in_place_is_named() -> None:
+    """`logits -= logits.max(...)` gives the right gradient but corrupts the caller's logits."""
+    w = Wrong("layer-cross-entropy-grad",
+              [("z = logits - logits.max(axis=1, keepdims=True)",
+                "logits -= logits.max(axis=1, keepdims=True)\n    z = logits")], "dlogits")
+    result = exercises.check(w.exercise, _answer(w))
+    assert not result.passed
+    errors = {tr(e, "en") for e in result.case_errors.values()}
+    assert len(errors) == 1 and "`logits` in place" in (errors.pop() or ""), result.report()
