@@ -471,8 +471,7 @@ class CheckResult:
             return "\n".join(parts)
         verdict = M["PASSED" if self.passed else "FAILED"].text(lang)
         color = green if self.passed else red
-        header = self._header(lang, verdict)
-        head, _, rest = header.partition(verdict)
+        head, _, rest = self._header(lang, "\x00").partition("\x00")
         parts.append(f"<p>{e(head)}<b style=\"color: {color}\">{e(verdict)}</b>{e(rest)}</p>")
         cases, quantities, status = self._grid()
         f = self.failure
