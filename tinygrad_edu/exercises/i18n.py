@@ -3,7 +3,8 @@
 A message is a ``Msg``: both texts side by side, formatted with the same fields, shown in the
 language of the moment (``set_lang``; by default the locale's: ``zh`` when ``LANGUAGE``,
 ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starts with ``zh``, else ``en``). ``str(msg)`` is the
-current language's text, so a ``Msg`` can go wherever a string went.
+current language's text, so a ``Msg`` can go wherever a string went. ``and_list`` joins
+names as each language does (``a, b and c``, ``a、b 和 c``), so no message needs a plural.
 
 Examples:
     >>> m = Msg("{q} has the wrong shape", "{q} 的形状不对").format(q="l1_delta")

@@ -169,6 +169,13 @@ def _explanation(item: Mapping[str, Any] | Failure) -> Msg | str | None:
     return None
 
 
+def _text(message: Any, lang: str | None) -> str:
+    """A message (a Msg, a str, or anything a caller stored) as text in ``lang``."""
+    if message is None:
+        return ""
+    return message.text(lang) if isinstance(message, Msg) else str(message)
+
+
 def _shape_text(shape: Any) -> str:
     return str(tuple(shape))
 
@@ -254,7 +261,7 @@ class CheckResult:
         depends on the case) share a group; it shows the first case's message, saying so."""
         groups: dict[str, list[tuple[str, str]]] = {}
         for label, message in self.case_errors.items():
-            text = cut_text(tr(message, lang) or "", lang=lang)
+            text = cut_text(_text(message, lang), lang=lang)
             groups.setdefault(_NUMBER.sub("#", text), []).append((label, text))
         out = []
         for members in groups.values():
@@ -273,7 +280,7 @@ class CheckResult:
         repeated."""
         f = self.failure
         first_hint = tr(_explanation(f), lang) if f is not None else None
-        given = {t for t in (tr(n, lang) for n in self.notes) if t}
+        given = {t for t in (_text(n, lang) for n in self.notes) if t}
         bodies: dict[str, list[tuple[str, str]]] = {}
         seen: set[tuple[str, str]] = set()  # (quantity, body without its numbers)
         for c in self.checks:
@@ -314,7 +321,7 @@ class CheckResult:
                 who = and_list([Msg.of(q) + M["in_case"].format(case=self._title(case, lang))
                                 for q, case in where])
             lines.append((who + M["colon"]).text(lang) + body)
-        lines.extend(dict.fromkeys(t for t in (tr(n, lang) for n in self.notes) if t))
+        lines.extend(dict.fromkeys(t for t in (_text(n, lang) for n in self.notes) if t))
         return [cut_line(ln) for ln in lines]
 
     def _header(self, lang: str | None, verdict: str) -> str:
@@ -345,7 +352,7 @@ class CheckResult:
         if self.error is not None:
             lines.append(paint(M["file_error"].format(name=self.exercise).text(lang),
                                bad))
-            lines.extend("  " + ln for ln in cut_text(tr(self.error, lang) or "",
+            lines.extend("  " + ln for ln in cut_text(_text(self.error, lang),
                                                       lang=lang).splitlines())
             return self._finish(lines, color)
         verdict = paint(M["PASSED"].text(lang), ok) if self.passed else paint(
@@ -425,18 +432,18 @@ class CheckResult:
             diagnosis = _diagnosis_of(f)
             if diagnosis is not None:
                 failure["diagnosis"] = _jsonable(diagnosis, lang)
-        error = tr(self.error, lang)
+        error = None if self.error is None else _text(self.error, lang)
         return {
             "exercise": self.exercise,
             "lang": lang,
             "passed": self.passed,
             "score": round(self.score, 4),
             "error": None if error is None else cut_text(error, lang=lang),
-            "case_errors": {label: cut_text(tr(m, lang) or "", lang=lang)
+            "case_errors": {label: cut_text(_text(m, lang), lang=lang)
                             for label, m in self.case_errors.items()},
             "case_error_groups": [{"cases": labels, "message": message}
                                   for labels, message in self.error_groups(lang)],
-            "notes": [tr(n, lang) for n in self.notes],
+            "notes": [_text(n, lang) for n in self.notes],
             "also": self.later_notes(lang),
             "checks": _jsonable(self.checks, lang),
             "case_titles": {label: self._title(label, lang) for label in dict.fromkeys(
@@ -466,7 +473,7 @@ class CheckResult:
         if self.error is not None:
             heading = M["file_error"].format(name=self.exercise).text(lang)
             parts.append(f'<p style="color: {red}; font-weight: bold">{e(heading)}</p>')
-            parts.append(f"<pre>{e(cut_text(tr(self.error, lang) or '', lang=lang))}</pre>")
+            parts.append(f"<pre>{e(cut_text(_text(self.error, lang), lang=lang))}</pre>")
             parts.append("</div>")
             return "\n".join(parts)
         verdict = M["PASSED" if self.passed else "FAILED"].text(lang)
