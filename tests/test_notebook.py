@@ -127,6 +127,16 @@ def test_an_error_inside_backward_keeps_only_the_learners_frames() -> None:
     assert "tensor.py" not in message and "in call" not in message  # no engine, no checker
 
 
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_every_solution_passes_in_process(name: str) -> None:
+    """Every exercise's protocol works on an object of this process, and the HTML of the
+    result draws the exercise's network exactly when it has one (and `dot` is there)."""
+    ex = EXERCISES[name]
+    r = check(name, namespace(ex.solution)[ex.entry])
+    assert r.passed, r.report()
+    assert ("<svg" in r.html()) == (ex.graph is not None and HAVE_DOT)
+
+
 def test_a_path_is_still_a_file(tmp_path: Path) -> None:
     ex = EXERCISES["sigmoid-derivative"]
     answer = tmp_path / "slope.py"
