@@ -233,3 +233,10 @@ def test_the_notebook_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     chinese = shown(4, "text/html")
     assert "第一个出错的量：l2_delta" in chinese and "未通过" in chinese
+
+
+def test_code_given_as_a_string_is_named() -> None:
+    r = check("sigmoid-derivative", "def slope(out):\n    return out * (1 - out)\n")
+    assert r.error is not None and "pass the slope it defines itself" in str(r.error)
+    set_lang("zh")
+    assert "请直接传入它定义的 slope" in str(r)

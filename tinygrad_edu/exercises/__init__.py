@@ -68,6 +68,8 @@ def check(name: str, answer: str | os.PathLike[str] | Any, timeout: float = DEFA
     ex = get(name)
     if not isinstance(answer, str | os.PathLike):
         return check_object(ex, answer)
+    if isinstance(answer, str) and "\n" in answer and not os.path.exists(answer):
+        return CheckResult(ex.name, False, [], error=_SOURCE_NOT_PATH.format(entry=ex.entry))
     run = run_learner(name, answer, timeout)
     if run.error is not None:
         return CheckResult(ex.name, False, [], error=run.error)
@@ -104,6 +106,11 @@ def _graph_parts(name: str, result: CheckResult, learner: dict[str, Any] | None,
     return loss, {"notes": notes, "highlight": highlight}
 
 
+_SOURCE_NOT_PATH = Msg(
+    "a string is the path of your file, and this one looks like code: to check code you "
+    "have just run in a notebook, pass the {entry} it defines itself (check(NAME, {entry}))",
+    "字符串表示你的文件的路径，而这一个看起来是代码：要检查刚在 notebook 里运行过的代码，"
+    "请直接传入它定义的 {entry}（check(NAME, {entry})）")
 _EXPECTED = Msg("{q}: expected {value}", "{q}：正确值 {value}")
 _YOURS = Msg("yours {value}", "你的值 {value}")
 _FIRST = Msg("{shape} array, first {values}", "{shape} 数组，开头是 {values}")
