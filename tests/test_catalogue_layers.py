@@ -308,7 +308,11 @@ WRONG: dict[str, Wrong] = {
                                    "not reduced"),
     "bn: dbeta as a mean": Wrong("layer-batchnorm-backward",
                                  [("dbeta = dout.sum(axis=0)", "dbeta = dout.mean(axis=0)")],
-                                 "dbeta"),
+                                 "dbeta", "averaged over the rows"),
+    "ln: dgamma as a mean": Wrong("layer-layernorm-backward",
+                                  [("dgamma = (dout * xhat).sum(axis=lead)",
+                                    "dgamma = (dout * xhat).mean(axis=lead)")],
+                                  "dgamma", "averaged over the rows"),
     # layernorm
     "ln: unbiased variance": Wrong("layer-layernorm-backward",
                                    [("x.var(axis=-1, keepdims=True)",

@@ -283,6 +283,26 @@ def _bn_constant_statistics(case: Case) -> Values:
     return {"dx": i["dout"] * i["gamma"] / np.sqrt(i["x"].var(axis=0) + i["eps"])}
 
 
+def _averaged(axis: int) -> Callable[[Case], Values]:
+    """dbeta and dgamma as means over the rows where each row's contribution adds up
+    (``axis``: the one the statistics are taken along)."""
+    def make(case: Case) -> Values:
+        i = case.inputs
+        x = i["x"]
+        xhat = (x - x.mean(axis=axis, keepdims=True)) / np.sqrt(
+            x.var(axis=axis, keepdims=True) + i["eps"])
+        lead = tuple(range(x.ndim - 1))
+        return {"dbeta": i["dout"].mean(axis=lead), "dgamma": (i["dout"] * xhat).mean(axis=lead)}
+
+    return make
+
+
+AVERAGED = Msg("averaged over the rows where the gradient is a sum: beta and gamma are used by "
+               "every row, and each use adds its contribution (sum, not mean)",
+               "对各行取了平均，而梯度应该是求和：beta 和 gamma 被每一行都用到，"
+               "每一次使用都要把它的贡献加上去（用 sum，不是 mean）")
+
+
 def _bn_mean_only(case: Case) -> Values:
     """The mean's path kept, the variance's forgotten."""
     i = case.inputs
@@ -365,6 +385,7 @@ BATCHNORM = register(Exercise(
             "漏了方差这条路径：均值那一项有了，但 var 也依赖 x；"
             "还要减去 xhat * (dxhat*xhat).mean(axis=0)"):
             _bn_mean_only,
+        AVERAGED: _averaged(axis=0),
     }),
 ))
 
@@ -498,6 +519,7 @@ LAYERNORM = register(Exercise(
             "沿批次（axis 0）做了归一化，那是 BatchNorm：LayerNorm 的统计量是每一行在特征"
             "（最后一维）上算的"):
             _ln_over_the_batch,
+        AVERAGED: _averaged(axis=-1),
     }),
 ))
 
