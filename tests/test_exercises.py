@@ -29,6 +29,7 @@ from tinygrad_edu.exercises.core import (
     diagnose,
     name_results,
 )
+from tinygrad_edu.exercises.i18n import Msg
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = list(EXERCISES)
@@ -321,7 +322,7 @@ def test_starter_does_not_pass(results: dict[tuple[str, str], CheckResult], name
     result = results["starter", name]
     assert not result.passed, f"{name}'s starter file passes: the exercise asks nothing"
     if result.error is not None:
-        _no_checker_traceback(result.error)
+        _no_checker_traceback(Msg.of(result.error).en)
 
 
 @pytest.mark.parametrize("name", BUGS)
@@ -346,7 +347,7 @@ def test_mutated_solution_gets_its_hint(results: dict[tuple[str, str], CheckResu
     f = result.failure
     assert not result.passed and f is not None
     assert f.quantity == m.quantity, result.report()
-    assert f.hint is not None and m.hint.lower() in f.hint.lower(), result.report()
+    assert f.hint is not None and m.hint.lower() in Msg.of(f.hint).en.lower(), result.report()
     # The report explains it in the order a reader wants: quantity, element, then the hint.
     report = result.report()
     assert f"First wrong quantity: {m.quantity}" in report
@@ -387,7 +388,7 @@ def test_learning_rate_hints(results: dict[tuple[str, str], CheckResult], key: s
     assert result.error is None, result.error
     f = result.failure
     assert f is not None and f.hint is not None, result.report()
-    assert words in f.hint, result.report()
+    assert words in Msg.of(f.hint).en, result.report()
 
 
 # --------------------------------------------------------------------------- broken answers
@@ -401,9 +402,9 @@ def test_broken_file_gets_a_clear_message(results: dict[tuple[str, str], CheckRe
     result = results["broken", key]
     assert not result.passed
     if result.error is not None:
-        text = result.error
+        text = Msg.of(result.error).en
         assert result.checks == [] and result.score == 0.0
-        report = result.report()
+        report = result.report(lang="en")
         assert report.startswith(f"✗ {BROKEN[key].exercise}: your file could not be checked")
         assert all(ln in report for ln in text.splitlines())
     else:
@@ -431,7 +432,8 @@ def test_wrong_shape_is_a_failure_with_both_shapes(results: dict[tuple[str, str]
 
 def test_missing_file(child_env: None, tmp_path: Path) -> None:
     result = exercises.check("function-tanh", tmp_path / "nowhere.py")
-    assert not result.passed and result.error == f"no such file: {tmp_path / 'nowhere.py'}"
+    assert result.error is not None and not result.passed
+    assert Msg.of(result.error).en == f"no such file: {tmp_path / 'nowhere.py'}"
 
 
 def test_unknown_exercise() -> None:
@@ -447,7 +449,7 @@ def test_returning_none_is_named(child_env: None, tmp_path: Path) -> None:
     assert set(result.case_errors) == {c.label for c in exercises.EXERCISES[
         "sigmoid-derivative"].cases()}
     for message in result.case_errors.values():
-        assert "returned None: did you forget `return`?" in message
+        assert "returned None: did you forget `return`?" in Msg.of(message).en
 
 
 # --------------------------------------------------------------------------- core, directly
