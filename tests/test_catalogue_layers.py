@@ -481,3 +481,25 @@ def test_an_input_changed_in_place_is_named() -> None:
     assert not result.passed
     errors = {tr(e, "en") for e in result.case_errors.values()}
     assert len(errors) == 1 and "`logits` in place" in (errors.pop() or ""), result.report()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_network_drawn_holds_the_expected_gradients(name: str, tmp_path: Path) -> None:
+    """The graph shown beside a result is the computation checked: its tensors' gradients
+    are the expected values, and it draws with the first wrong quantity marked."""
+    ex = EXERCISES[name]
+    assert ex.graph is not None
+    case = ex.cases()[0]
+    loss, tensors = ex.graph(case)
+    assert set(tensors) == set(ex.quantities)
+    loss.backward()
+    expected = ex.expected(case)
+    for q, t in tensors.items():
+        assert t.grad is not None, q
+        np.testing.assert_allclose(t.grad.data, expected[q], rtol=1e-12, atol=1e-14,
+                                   err_msg=q)
+    result = exercises.check(name, _answer(next(w for w in WRONG.values()
+                                                 if w.exercise == name)))
+    assert result.failure is not None
+    path = exercises.write_graph(name, result, result.learner, str(tmp_path / "net.dot"))
+    assert f"✗ {result.failure.quantity}:" in Path(path).read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from .. import register
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import sigmoid, text
-from .layers import bilingual, grads, labelled, leaf
+from .layers import bilingual, from_graph, grads, labelled, leaf, named, through
 
 # --------------------------------------------------------------------------- conv2d
 
@@ -63,11 +63,11 @@ def _conv_cases() -> list[Case]:
     ]
 
 
-def _conv_expected(case: Case) -> Values:
+def _conv_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
     i = case.inputs
-    x, w, b = leaf(i["x"]), leaf(i["w"]), leaf(i["b"])
-    F.conv2d(x, w, b, stride=i["stride"], padding=i["padding"]).backward(i["dout"])
-    return grads(db=b, dw=w, dx=x)
+    x, w, b = named(leaf(i["x"]), "x"), named(leaf(i["w"]), "w"), named(leaf(i["b"]), "b")
+    out = F.conv2d(x, w, b, stride=i["stride"], padding=i["padding"])
+    return through(out, i["dout"]), {"db": b, "dw": w, "dx": x}
 
 
 def _conv_numerical(case: Case) -> Values:
@@ -176,7 +176,8 @@ CONV2D = register(Exercise(
     '''),
     quantities=("db", "dw", "dx"),
     cases=_conv_cases,
-    expected=_conv_expected,
+    expected=from_graph(_conv_graph),
+    graph=_conv_graph,
     numerical=_conv_numerical,
     mistakes=bilingual({
         Msg("the kernel's two spatial axes are swapped in dw: dw[o, c, k, l] pairs kernel row "
@@ -267,25 +268,37 @@ def _lstm_cell(i: dict[str, Any]) -> tuple[LSTMCell, Tensor, Tensor, Tensor]:
     return cell, leaf(i["x"]), leaf(i["h_prev"]), leaf(i["c_prev"])
 
 
+_LSTM_LEAVES = ("x", "h_prev", "c_prev", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def _lstm_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    """The step nn.LSTMCell runs (its ``forward``'s two calls), with the input projection
+    kept: the gates add it to h's projection, so its gradient is the gates' (dgates)."""
+    i = case.inputs
+    t = {k: named(leaf(i[k]), k) for k in _LSTM_LEAVES}
+    gi = named(_project(t["x"], t["weight_ih"], t["bias_ih"]), "x @ weight_ih.T + bias_ih")
+    gi.retain_grad()
+    h, c = _lstm_step(gi, t["h_prev"], t["c_prev"], t["weight_hh"], t["bias_hh"])
+    loss = (named(h, "h") * named(Tensor(i["dh"]), "dh")).sum() \
+        + (named(c, "c") * named(Tensor(i["dc"]), "dc")).sum()
+    return named(loss, "sum(h * dh) + sum(c * dc)"), {
+        "dgates": gi, "dc_prev": t["c_prev"], "dweight_ih": t["weight_ih"],
+        "dweight_hh": t["weight_hh"], "dbias_ih": t["bias_ih"], "dbias_hh": t["bias_hh"],
+        "dx": t["x"], "dh_prev": t["h_prev"]}
+
+
 def _lstm_expected(case: Case) -> Values:
+    """The engine's nn.LSTMCell itself for every gradient it has; dgates, inside the cell,
+    from the same step in the open (``_lstm_graph``)."""
     i = case.inputs
     cell, x, h_prev, c_prev = _lstm_cell(i)
     h, c = cell(x, (h_prev, c_prev))
     ((h * Tensor(i["dh"])).sum() + (c * Tensor(i["dc"])).sum()).backward()
     out = grads(dc_prev=c_prev, dx=x, dh_prev=h_prev, dweight_ih=cell.weight_ih,
-                 dweight_hh=cell.weight_hh, dbias_ih=cell.bias_ih,  # type: ignore[arg-type]
-                 dbias_hh=cell.bias_hh)  # type: ignore[arg-type]
-    # The gates' pre-activations are inside the cell; the step the cell runs, given the input
-    # projection as a leaf, hands back their gradient (the gates add it to h's projection).
-    gi = leaf(x.data @ i["weight_ih"].T + i["bias_ih"])
-    h2, c2 = _lstm_step(gi, Tensor(i["h_prev"]), Tensor(i["c_prev"]), Tensor(i["weight_hh"]),
-                        Tensor(i["bias_hh"]))
-    ((h2 * Tensor(i["dh"])).sum() + (c2 * Tensor(i["dc"])).sum()).backward()
-    out.update(grads(dgates=gi))
+                dweight_hh=cell.weight_hh, dbias_ih=cell.bias_ih,  # type: ignore[arg-type]
+                dbias_hh=cell.bias_hh)  # type: ignore[arg-type]
+    out["dgates"] = from_graph(_lstm_graph)(case)["dgates"]
     return out
-
-
-_LSTM_LEAVES = ("x", "h_prev", "c_prev", "weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
 def _lstm_numerical(case: Case) -> Values:
@@ -397,6 +410,7 @@ LSTM_CELL = register(Exercise(
     quantities=_LSTM_QUANTITIES,
     cases=_lstm_cases,
     expected=_lstm_expected,
+    graph=_lstm_graph,
     numerical=_lstm_numerical,
     mistakes=bilingual({
         Msg("the forget gate's gradient used the new c: df = dc * c_prev * f*(1-f), since "

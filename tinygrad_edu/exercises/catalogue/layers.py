@@ -82,6 +82,31 @@ def leaf(a: Any) -> Tensor:
     return Tensor(np.array(a), requires_grad=True)
 
 
+Graph = Callable[[Case], tuple[Tensor, dict[str, Tensor]]]
+
+
+def named(t: Tensor, name: str) -> Tensor:
+    """``t`` with a name for the drawing of the network."""
+    t.name = name
+    return t
+
+
+def through(out: Tensor, dout: np.ndarray) -> Tensor:
+    """``sum(out * dout)``: the scalar whose backward brings ``dout`` to ``out``."""
+    return named((named(out, "out") * named(Tensor(dout), "dout")).sum(), "sum(out * dout)")
+
+
+def from_graph(graph: Graph) -> Callable[[Case], Values]:
+    """The expected values: one backward pass through the exercise's network, each
+    quantity the gradient of its tensor."""
+    def expected(case: Case) -> Values:
+        loss, tensors = graph(case)
+        loss.backward()
+        return grads(**tensors)
+
+    return expected
+
+
 def grads(**tensors: Tensor) -> Values:
     """Each named tensor's gradient, after a backward pass reached it."""
     out = {}
@@ -114,17 +139,16 @@ def _ce_cases() -> list[Case]:
         labelled("batch of one", {"logits": logits[:1], "targets": targets[:1]}),
         labelled("large logits", {"logits": large, "targets": np.array([2, 0, 1, 1])}),
         labelled("two classes", {"logits": rng.normal(0, 1, (5, 2)),
-                             "targets": np.array([0, 1, 1, 0, 1])}),
+                                 "targets": np.array([0, 1, 1, 0, 1])}),
         labelled("every row the same class", {"logits": logits, "targets": np.full(6, 3)}),
         labelled("confident and right", {"logits": 30 * _onehot(targets, 5) + logits,
-                                     "targets": targets}),
+                                         "targets": targets}),
     ]
 
 
-def _ce_expected(case: Case) -> Values:
-    logits = leaf(case.inputs["logits"])
-    F.cross_entropy(logits, case.inputs["targets"]).backward()
-    return grads(dlogits=logits)
+def _ce_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    logits = named(leaf(case.inputs["logits"]), "logits")
+    return named(F.cross_entropy(logits, case.inputs["targets"]), "loss"), {"dlogits": logits}
 
 
 def _ce_numerical(case: Case) -> Values:
@@ -188,7 +212,8 @@ CROSS_ENTROPY = register(Exercise(
     '''),
     quantities=("dlogits",),
     cases=_ce_cases,
-    expected=_ce_expected,
+    expected=from_graph(_ce_graph),
+    graph=_ce_graph,
     numerical=_ce_numerical,
     mistakes=bilingual({
         Msg("the mean is missing: F.cross_entropy averages over the N rows, so the gradient "
@@ -251,12 +276,16 @@ def _bn_cases() -> list[Case]:
     ]
 
 
-def _bn_expected(case: Case) -> Values:
+def _norm_leaves(case: Case) -> tuple[Tensor, Tensor, Tensor]:
     i = case.inputs
-    x, gamma, beta = leaf(i["x"]), leaf(i["gamma"]), leaf(i["beta"])
-    out = F.batch_norm(x, None, None, gamma, beta, training=True, eps=i["eps"])
-    out.backward(i["dout"])
-    return grads(dbeta=beta, dgamma=gamma, dx=x)
+    return (named(leaf(i["x"]), "x"), named(leaf(i["gamma"]), "gamma"),
+            named(leaf(i["beta"]), "beta"))
+
+
+def _bn_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    x, gamma, beta = _norm_leaves(case)
+    out = F.batch_norm(x, None, None, gamma, beta, training=True, eps=case.inputs["eps"])
+    return through(out, case.inputs["dout"]), {"dbeta": beta, "dgamma": gamma, "dx": x}
 
 
 def _bn_numerical(case: Case) -> Values:
@@ -366,7 +395,8 @@ BATCHNORM = register(Exercise(
     '''),
     quantities=("dbeta", "dgamma", "dx"),
     cases=_bn_cases,
-    expected=_bn_expected,
+    expected=from_graph(_bn_graph),
+    graph=_bn_graph,
     numerical=_bn_numerical,
     mistakes=bilingual({
         Msg("the unbiased variance (divided by N-1): in training BatchNorm normalises with "
@@ -417,12 +447,10 @@ def _ln_cases() -> list[Case]:
     ]
 
 
-def _ln_expected(case: Case) -> Values:
-    i = case.inputs
-    x, gamma, beta = leaf(i["x"]), leaf(i["gamma"]), leaf(i["beta"])
-    out = F.layer_norm(x, (x.shape[-1],), gamma, beta, eps=i["eps"])
-    out.backward(i["dout"])
-    return grads(dbeta=beta, dgamma=gamma, dx=x)
+def _ln_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    x, gamma, beta = _norm_leaves(case)
+    out = F.layer_norm(x, (x.shape[-1],), gamma, beta, eps=case.inputs["eps"])
+    return through(out, case.inputs["dout"]), {"dbeta": beta, "dgamma": gamma, "dx": x}
 
 
 def _ln_numerical(case: Case) -> Values:
@@ -507,7 +535,8 @@ LAYERNORM = register(Exercise(
     '''),
     quantities=("dbeta", "dgamma", "dx"),
     cases=_ln_cases,
-    expected=_ln_expected,
+    expected=from_graph(_ln_graph),
+    graph=_ln_graph,
     numerical=_ln_numerical,
     mistakes=bilingual({
         Msg("the unbiased variance (divided by D-1): LayerNorm uses the biased variance, "
@@ -545,10 +574,10 @@ def _emb_cases() -> list[Case]:
     ]
 
 
-def _emb_expected(case: Case) -> Values:
-    weight = leaf(case.inputs["weight"])
-    F.embedding(case.inputs["idx"], weight).backward(case.inputs["dout"])
-    return grads(dweight=weight)
+def _emb_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
+    weight = named(leaf(case.inputs["weight"]), "weight")
+    out = F.embedding(case.inputs["idx"], weight)
+    return through(out, case.inputs["dout"]), {"dweight": weight}
 
 
 def _emb_numerical(case: Case) -> Values:
@@ -608,7 +637,8 @@ EMBEDDING = register(Exercise(
     '''),
     quantities=("dweight",),
     cases=_emb_cases,
-    expected=_emb_expected,
+    expected=from_graph(_emb_graph),
+    graph=_emb_graph,
     numerical=_emb_numerical,
     mistakes=bilingual({
         Msg("a repeated index kept only one of its gradients: dweight[idx] += dout writes each "
