@@ -469,3 +469,22 @@ def test_answer_errors_are_bilingual() -> None:
         message = info.value.message
         assert isinstance(message, Msg) and message.en != message.zh
         assert any("\u4e00" <= ch <= "\u9fff" for ch in message.zh)
+
+
+def test_an_overflowing_mistake_explains_only_an_overflowing_answer() -> None:
+    """A known mistake whose values overflow (x * exp(x - 1) at x = 709) is inf there:
+    only an answer that is inf at the same place matches it, not any finite number."""
+    assert compare(np.array([1e13, 2.0]), np.array([np.inf, 2.0])) == (False, (0,))
+    assert compare(np.array([np.inf, 2.0]), np.array([np.inf, 2.0])) == (True, None)
+    assert compare(np.array([np.nan]), np.array([np.nan])) == (False, (0,))
+    result = judge("function-exp", EXP_CLIPPED)
+    assert not result.notes and all("power rule" not in Msg.of(c.get("hint", "")).en
+                                    for c in result.checks), _message(result)
+
+
+def test_a_row_for_a_column_is_called_transposed() -> None:
+    """(1, 4) for (4, 1) is both a transpose and a keepdims slip; the transpose is what a
+    weight's gradient written delta.T @ inputs gives, so that is the hint, zeros or not."""
+    for e in (np.arange(4.0).reshape(4, 1), np.zeros((4, 1))):
+        hint = shape_hint(e.T, e)
+        assert hint is not None and hint.en.startswith("transposed"), hint

@@ -347,14 +347,18 @@ def tolerance(expected: np.ndarray, dtype: Any, sens: Sensitivity | None = None
     """The largest ``|got - expected|`` accepted at each element, for an answer of ``dtype``.
 
     ``tol = K·u·(|e| + c) + 2·u·R`` (see the module docstring); without a measured
-    sensitivity ``c = |e|`` and ``R`` is the largest ``|e|``.
+    sensitivity ``c = |e|`` and ``R`` is the largest ``|e|``. A non-finite expected value
+    (a known mistake that overflows) gets 0: only the same inf matches it.
     """
     e = np.abs(np.asarray(expected, dtype=np.float64))
+    finite = np.isfinite(e)
+    e = np.where(finite, e, 0.0)
     u = _eps(dtype)
     c = sens.c if sens is not None and sens.c.shape == e.shape else e
     scale = float(max(e.max(initial=0.0), c.max(initial=0.0)))
     reach = max(scale, sens.reach if sens is not None else 0.0)
-    return K * u * e + K * u * c + 2 * u * reach  # scaled first: e + c may overflow
+    tol = K * u * e + K * u * c + 2 * u * reach  # scaled first: e + c may overflow
+    return np.where(finite, tol, 0.0)
 
 
 def compare(got: np.ndarray, expected: np.ndarray, tol: np.ndarray | None = None
@@ -371,7 +375,10 @@ def compare(got: np.ndarray, expected: np.ndarray, tol: np.ndarray | None = None
     if tol is None:
         tol = tolerance(expected, got.dtype)
     with np.errstate(all="ignore"):
-        bad = ~(np.abs(got.astype(np.float64) - expected) <= tol)  # nan and inf are bad
+        wide = got.astype(np.float64)
+        # nan is never equal; inf only to the same inf (tol is 0 there)
+        bad = ~((np.abs(wide - expected) <= tol) & np.isfinite(wide - expected)
+                | (wide == expected))
     if not bad.any():
         return True, None
     return False, tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), bad.shape))
@@ -477,14 +484,14 @@ def shape_hint(got: np.ndarray, expected: np.ndarray) -> Msg | None:
     if got.shape == expected.shape:
         return None
     shapes = {"got": got.shape, "expected": expected.shape}
+    if got.ndim >= 2 and got.shape[::-1] == expected.shape:  # (1, 4) for (4, 1) too
+        if _close(got.T, expected):
+            return _TRANSPOSED.format(**shapes)
+        return _TRANSPOSED_SHAPE.format(**shapes)
     if got.size == expected.size and got.squeeze().shape == expected.squeeze().shape:
         if _close(got.reshape(expected.shape), expected):
             return _KEEPDIMS.format(**shapes)
         return _KEEPDIMS_SHAPE.format(**shapes)
-    if got.ndim >= 2 and got.shape[::-1] == expected.shape:
-        if _close(got.T, expected):
-            return _TRANSPOSED.format(**shapes)
-        return _TRANSPOSED_SHAPE.format(**shapes)
     reduced = _sum_to_shape(got, expected.shape)
     if reduced is not None:
         if _close(reduced, expected):
