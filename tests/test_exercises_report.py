@@ -378,3 +378,14 @@ def test_a_later_hint_repeated_per_case_with_other_numbers_is_said_once() -> Non
     also = [ln for ln in CheckResult("iamtrask-3layer-deltas", False, checks, f).report(
         lang="en").splitlines() if "also:" in ln]
     assert also == ["  also: l1_delta (case random): divided by the batch size 2"]
+
+
+def test_a_msg_reads_like_the_string_it_replaced() -> None:
+    m = Msg("Syntax error in your file\nline 2", "你的文件有语法错误\n第 2 行")
+    assert "Syntax error" in m and m.lower().startswith("syntax") and len(m) == 32
+    assert m.splitlines() == ["Syntax error in your file", "line 2"]
+    set_lang("zh")
+    assert "语法错误" in m and m.splitlines()[1] == "第 2 行"
+    assert bool(Msg("", "只有中文")) and not Msg("", "")
+    with pytest.raises(AttributeError, match="no attribute 'diagnosis'"):
+        m.diagnosis  # noqa: B018

@@ -74,6 +74,31 @@ class Msg:
     def __str__(self) -> str:
         return self.text()
 
+    # Read like the string it replaces (``"syntax error" in result.error``,
+    # ``hint.lower()``, ``error.splitlines()``), in the current language: code written when
+    # these were strings keeps working. Equality stays a Msg's own (both texts); any other
+    # string operation goes through ``str(msg)``.
+    def __contains__(self, part: str) -> bool:
+        return part in self.text()
+
+    def __len__(self) -> int:
+        return len(self.text())
+
+    def __bool__(self) -> bool:  # not the current language's emptiness: either text counts
+        return bool(self.en or self.zh)
+
+    def lower(self) -> str:
+        return self.text().lower()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return self.text().splitlines(keepends)
+
+    def startswith(self, prefix: str | tuple[str, ...]) -> bool:
+        return self.text().startswith(prefix)
+
+    def endswith(self, suffix: str | tuple[str, ...]) -> bool:
+        return self.text().endswith(suffix)
+
     @staticmethod
     def of(message: Msg | str) -> Msg:
         """``message`` as a Msg: a plain string (a learner's error, a number) is the same in
