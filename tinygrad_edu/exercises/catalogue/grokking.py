@@ -26,10 +26,30 @@ from .common import text
 ONE_ALPHA = 0.01  # the document's cure for the divergence at input = 1.1*6
 
 
+# The cases' labels in Chinese (document 000's cases).
+_LABELS_ZH = {
+    "document: input 1.1": "文档里的数值：input 1.1",
+    "document: input 0.5": "文档里的数值：input 0.5",
+    "large input (1.1*6)": "很大的输入（1.1*6）",
+    "negative input": "负数输入",
+    "zero input": "输入为零",
+    "prediction above the goal": "预测高于目标",
+    "document": "文档里的数值",
+    "prediction below zero": "预测小于零",
+    "random": "随机",
+    "negative inputs": "负数输入",
+    "zero weights": "权重全为零",
+    "one input": "只有一个输入",
+    "one input, three outputs": "一个输入、三个输出",
+    "2 outputs, 4 inputs": "2 个输出、4 个输入",
+    "one output": "只有一个输出",
+}
+
+
 def _one_cases() -> list[Case]:
     def case(label: str, input: float, weight: float, goal_pred: float) -> Case:
         return Case(label, {"input": input, "weight": weight, "goal_pred": goal_pred,
-                            "alpha": ONE_ALPHA})
+                            "alpha": ONE_ALPHA}, _LABELS_ZH[label])
 
     return [
         case("document: input 1.1", 1.1, 0.0, 0.8),
@@ -164,7 +184,7 @@ def _multi_input_cases() -> list[Case]:
     def case(label: str, input: Any, weights: Any, goal: float) -> Case:
         return Case(label, {"input": np.array(input, dtype=np.float64),
                             "weights": np.array(weights, dtype=np.float64), "goal": goal,
-                            "alpha": MULTI_INPUT_ALPHA})
+                            "alpha": MULTI_INPUT_ALPHA}, _LABELS_ZH[label])
 
     return [
         case("document", [8.5, 1.65, 1.2], [0.1, 0.2, -0.1], 1.0),
@@ -373,7 +393,7 @@ def _multi_output_cases() -> list[Case]:
         return Case(label, {"input": np.array(input, dtype=np.float64),
                             "weights": np.array(weights, dtype=np.float64),
                             "goal": np.array(goal, dtype=np.float64),
-                            "alpha": MULTI_OUTPUT_ALPHA})
+                            "alpha": MULTI_OUTPUT_ALPHA}, _LABELS_ZH[label])
 
     return [
         case("document", [8.5, 0.65, 1.2], [[0.1, 0.1, -0.3], [0.1, 0.2, 0], [0, 1.3, 0.1]],
