@@ -258,6 +258,12 @@ def test_the_catalogue_is_not_empty() -> None:
             "function-softmax", "function-broadcast-add"} <= set(EXERCISES)
 
 
+# The cases reach overflow and saturation on purpose (|x| up to 1000): NumPy warns there.
+NUMPY_LIMITS = pytest.mark.filterwarnings(
+    "ignore:(overflow|divide by zero|invalid value|underflow) encountered:RuntimeWarning")
+
+
+@NUMPY_LIMITS
 @pytest.mark.parametrize("name", NAMES)
 def test_exercise_is_well_formed(name: str) -> None:
     ex = EXERCISES[name]
@@ -283,6 +289,7 @@ def test_exercise_is_well_formed(name: str) -> None:
             assert set(ex.numerical(case)) <= set(ex.quantities), case.label
 
 
+@NUMPY_LIMITS
 @pytest.mark.parametrize("name", [n for n in NAMES if EXERCISES[n].mistakes])
 def test_mistakes_are_well_formed(name: str) -> None:
     """The checker evaluates a mistake's values in its own process when a quantity fails:
