@@ -184,6 +184,8 @@ CELLS = [
     DELTAS_FLIPPED + "\ncheck('iamtrask-3layer-deltas', deltas)",
     "result = check('iamtrask-3layer-deltas', deltas)\nprint(result)",
     "set_lang('zh')\nresult",
+    "set_lang('en')\n\ndef bad(out):\n    return out * (1 - out[9])\n\n"
+    "check('sigmoid-derivative', bad)",
 ]
 
 
@@ -233,6 +235,10 @@ def test_the_notebook_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
     chinese = shown(4, "text/html")
     assert "第一个出错的量：l2_delta" in chinese and "未通过" in chinese
+
+    raised = shown(5, "text/html")  # the cell's own line, from IPython's record of the cell
+    assert raised.count("line 4, in bad: return out * (1 - out[9])") == 1
+    assert "IndexError: index 9 is out of bounds" in raised and ">!</td>" in raised
 
 
 def test_code_given_as_a_string_is_named() -> None:

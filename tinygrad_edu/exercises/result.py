@@ -468,8 +468,8 @@ class CheckResult:
         lang = lang or get_lang()
         e = html.escape
         green, red, amber = "#1a7f37", "#cf222e", "#9a6700"
-        parts = ['<div class="tinygrad-edu-check" style="font-family: sans-serif; '
-                 'line-height: 1.4">']
+        parts = [f'<div class="tinygrad-edu-check" lang="{lang}" style="font-family: '
+                 'sans-serif; line-height: 1.4">']
         if self.error is not None:
             heading = M["file_error"].format(name=self.exercise).text(lang)
             parts.append(f'<p style="color: {red}; font-weight: bold">{e(heading)}</p>')
