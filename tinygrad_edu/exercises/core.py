@@ -17,7 +17,8 @@ more, even where the values are tiny. The tolerance of each element ``i`` of a q
 
 - ``u`` is the machine epsilon of the LEARNER's array: 2.2e-16 for float64 (and for lists,
   ints and bools, which become float64), 1.2e-7 for float32. A float32 answer is judged at
-  float32's precision; a float64 one stays strict (a relative error of 1e-5 always fails).
+  float32's precision; a float64 one stays strict (a relative error of 1e-5 fails, unless
+  the value is itself at the round-off level of the case's largest numbers, see ``R``).
 - ``e_i`` is the expected value. ``K = 32`` is the size of the computation: rounding adds
   about one ``u`` of relative error per operation on a value's path (an error bound of
   ``n·u`` for ``n`` operations), and the longest paths in the catalogue (document 003's
