@@ -73,7 +73,7 @@ def check(name: str, answer: str | os.PathLike[str] | Any, timeout: float = DEFA
     run = run_learner(name, answer, timeout)
     if run.error is not None:
         return CheckResult(ex.name, False, [], error=run.error)
-    result = check_values(ex, run.values, run.case_errors)
+    result = check_values(ex, run.values, run.case_errors, run.quantity_errors)
     result.case_titles = case_titles(ex)
     return result
 
