@@ -100,9 +100,14 @@ def _exercises(args: argparse.Namespace) -> int:
                   f"check it with: python -m tinygrad_edu exercises check {ex.name} {out}")
         return 0
     if not args.file:
-        print("error: `exercises check` needs the FILE with your answer", file=sys.stderr)
+        print(f"error: `exercises {args.action}` needs the FILE with "
+              f"{'the submission' if args.action == 'grade' else 'your answer'}",
+              file=sys.stderr)
         return 2
-    result = exercises.check(ex.name, args.file, timeout=args.timeout)
+    if args.action == "grade":
+        return _grade(args, ex.name)
+    result = exercises.check(ex.name, args.file,
+                             timeout=args.timeout or exercises.DEFAULT_TIMEOUT)
     if args.json:
         print(result.to_json())
     else:
@@ -119,6 +124,27 @@ def _exercises(args: argparse.Namespace) -> int:
                 print(f"error: drawing {args.graph} needs `dot`; {INSTALL_GRAPHVIZ}",
                       file=sys.stderr)
     return 0 if result.passed else 1
+
+
+def _grade(args: argparse.Namespace, name: str) -> int:
+    """``exercises grade``: the submission in a confined process; exit 0 when it passes,
+    1 when it does not, 2 when grading was refused."""
+    import json
+
+    from .exercises.grade import DEFAULT_TIMEOUT, grade, gradescope_json
+
+    graded = grade(name, args.file, timeout=args.timeout or DEFAULT_TIMEOUT,
+                   memory_mb=args.memory, cpu_s=args.cpu, file_size_mb=args.file_size,
+                   allow_weak=args.allow_weak_isolation)
+    if args.json:
+        print(json.dumps(gradescope_json(graded, name), indent=2, ensure_ascii=False))
+    else:
+        print(graded.report())
+    if graded.refused is not None:
+        if args.json:
+            print(graded.report(), file=sys.stderr)
+        return 2
+    return 0 if graded.passed else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,17 +166,29 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--list", action="store_true", help="list the networks")
     g.set_defaults(run=_graph)
 
-    e = sub.add_parser("exercises", help="gradient exercises: list, show, check",
-                       description="Teaching exercises checked against the engine.")
-    e.add_argument("action", choices=("list", "show", "check"))
+    e = sub.add_parser("exercises", help="gradient exercises: list, show, check, grade",
+                       description="Teaching exercises checked against the engine. `grade` "
+                                   "runs a submission confined, for autograders "
+                                   "(docs/grading.md).")
+    e.add_argument("action", choices=("list", "show", "check", "grade"))
     e.add_argument("name", nargs="?", help="the exercise (see `exercises list`)")
     e.add_argument("file", nargs="?",
                    help="show: where to write the starter file; check: your answer")
-    e.add_argument("--json", action="store_true", help="check: machine-readable result")
+    e.add_argument("--json", action="store_true",
+                   help="check: machine-readable result; grade: Gradescope's results.json")
     e.add_argument("--graph", metavar="FILE",
                    help="check: draw the network with your values (.svg, .png, .html, .dot)")
-    e.add_argument("--timeout", type=float, default=20.0,
-                   help="check: seconds your code may run (default 20)")
+    e.add_argument("--timeout", type=float, default=None,
+                   help="check, grade: seconds the code may run (default 20 for check, "
+                        "60 for grade)")
+    e.add_argument("--memory", type=int, default=1024, metavar="MB",
+                   help="grade: address space of the submission's process (default 1024)")
+    e.add_argument("--cpu", type=int, default=None, metavar="S",
+                   help="grade: CPU seconds of the submission (default: the timeout)")
+    e.add_argument("--file-size", type=int, default=16, metavar="MB",
+                   help="grade: largest file the submission may write (default 16)")
+    e.add_argument("--allow-weak-isolation", action="store_true",
+                   help="grade: run even without Landlock (only inside a container)")
     e.add_argument("--solution", action="store_true", help="show: write the reference solution")
     e.add_argument("--force", action="store_true", help="show: overwrite FILE")
     e.add_argument("--lang", choices=("en", "zh"),

@@ -90,8 +90,8 @@ _ENDED_CASE = Msg("your code ended the checker's process during this case ({how}
                   "and the ones after it could not be checked",
                   "在这个用例中，你的代码结束了检查器的进程（{how}）：这个用例和之后的用例都无法"
                   "检查")
-_NOT_RUN = Msg("not checked: your code's process had ended in an earlier case",
-               "未检查：你的代码的进程在之前的用例中已经结束")
+_NOT_RUN = Msg("your code's process had ended in an earlier case",
+               "你的代码所在的进程在之前的用例中已经结束")
 _GARBLED = Msg("the answer of your code's process could not be read ({why}): did your code "
                "write into the checker's pipe?",
                "无法读取你的代码所在进程的回答（{why}）：你的代码是不是往检查器的管道里写了东西？")
