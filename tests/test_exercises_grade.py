@@ -168,6 +168,19 @@ SUBMISSIONS = {
             socket.create_connection(("127.0.0.1", PORT_NUMBER), timeout=2).sendall(b"hi")
             return out * (1 - out)
     """,
+    # a message of the checker's own format, sent on every descriptor it may have
+    "forge": """
+        import json, os, struct
+        def slope(out):
+            body = {"__dict__": [["values", {"__dict__": [["slope", {"__array__": 0}]]}]]}
+            head = json.dumps({"body": body, "blobs": [0]}).encode()
+            for fd in range(3, 64):
+                try:
+                    os.write(fd, struct.pack(">II", len(head), len(head)) + head)
+                except OSError:
+                    pass
+            return out * (1 - out)
+    """,
     "kill_grader": """
         import os, signal
         def slope(out):
@@ -384,6 +397,11 @@ def test_attack_huge_file_is_refused(graded: dict[str, Any]) -> None:
 def test_attack_tcp_connect_is_refused(graded: dict[str, Any]) -> None:
     _blocked(graded, "tcp", "PermissionError")
     assert graded["accepted"] == []
+
+
+@needs_landlock
+def test_attack_forging_an_answer_on_the_pipe_fails(graded: dict[str, Any]) -> None:
+    _blocked(graded, "forge", "could not be read")
 
 
 @needs_landlock

@@ -32,7 +32,7 @@ import types
 from pathlib import Path
 from typing import Any
 
-MAX_MESSAGE = 256 * 2**20  # bytes: a larger message is refused (a flood, not an answer)
+MAX_MESSAGE = 64 * 2**20  # bytes: a larger message is refused (a flood, not an answer)
 MAX_FRAMES = 12  # traceback lines kept (after collapsing repeats)
 MAX_ERROR = 800  # characters of an exception's own message
 _HERE = Path(__file__).resolve().parent
@@ -85,8 +85,8 @@ def decode(data: bytes, msg: Any = None) -> Any:
         for n in head["blobs"]:
             offsets.append((pos, pos + int(n)))
             pos += int(n)
-    except (ValueError, KeyError, TypeError, struct.error) as e:
-        raise WireError(f"malformed message ({e})") from None
+    except (ValueError, KeyError, TypeError, struct.error, RecursionError) as e:
+        raise WireError(f"malformed message ({type(e).__name__})") from None
 
     def array(i: int) -> Any:
         a, b = offsets[i]
@@ -109,8 +109,8 @@ def decode(data: bytes, msg: Any = None) -> Any:
 
     try:
         return walk(head["body"])
-    except (ValueError, KeyError, TypeError, IndexError, EOFError) as e:
-        raise WireError(f"malformed message ({e})") from None
+    except (ValueError, KeyError, TypeError, IndexError, EOFError, RecursionError) as e:
+        raise WireError(f"malformed message ({type(e).__name__})") from None
 
 
 def read_message(fd: int) -> bytes | None:

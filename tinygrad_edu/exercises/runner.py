@@ -35,6 +35,7 @@ __all__ = ["DEFAULT_TIMEOUT", "Launch", "LearnerRun", "run_cases", "run_learner"
 
 DEFAULT_TIMEOUT = 20.0  # seconds for the whole file (all cases)
 OUTPUT_KEPT = 4096  # bytes of what the learner's code printed, kept for the report
+MAX_TEXT = 8192  # characters of one message from the child (the child keeps them far shorter)
 
 _HERE = Path(__file__).resolve().parent
 _PACKAGE_PARENT = str(_HERE.parents[1])
@@ -171,18 +172,23 @@ def _talk(ex: Any, launch: Launch, proc: subprocess.Popen[bytes], req_w: int, re
         _send(req_w, config, deadline)
         first = _receive(resp_r, deadline)
         if "file" in first:
-            run.error = first["file"]
+            run.error = _message(first["file"])
             return False
+        if first.get("ready") is not True:
+            raise _child.WireError("no ready message")
         for case in cases:
             current = case.label
             _send(req_w, {"inputs": case.inputs}, deadline)
             answer = _receive(resp_r, deadline)
             if "error" in answer:
-                run.case_errors[case.label] = answer["error"]
+                run.case_errors[case.label] = _message(answer["error"])
                 continue
             run.values[case.label] = _values(answer.get("values"), ex.quantities)
-            if answer.get("errors"):
-                run.quantity_errors[case.label] = dict(answer["errors"])
+            errors = answer.get("errors") or {}
+            if not isinstance(errors, dict) or not set(errors) <= set(ex.quantities):
+                raise _child.WireError("errors of unknown quantities")
+            if errors:
+                run.quantity_errors[case.label] = {q: _message(m) for q, m in errors.items()}
     except _TimedOut:
         run.error = launch.timeout_message or _TIMEOUT.format(t=timeout)
         run.values.clear()
@@ -199,6 +205,15 @@ def _talk(ex: Any, launch: Launch, proc: subprocess.Popen[bytes], req_w: int, re
     except _child.WireError as e:
         run.error = _GARBLED.format(why=str(e))
     return False
+
+
+def _message(raw: Any) -> Msg | str:
+    """A message from the child, checked (a Msg or a string) and kept to a few KB."""
+    if isinstance(raw, Msg):
+        return Msg(raw.en[:MAX_TEXT], raw.zh[:MAX_TEXT])
+    if isinstance(raw, str):
+        return raw[:MAX_TEXT]
+    raise _child.WireError("a message that is not text")
 
 
 def _values(raw: Any, quantities: Sequence[str]) -> Values:
