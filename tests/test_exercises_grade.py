@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tinygrad_edu.exercises import EXERCISES, _child, protocols, sandbox
+from tinygrad_edu.exercises import EXERCISES, _child, protocols, runner, sandbox
 from tinygrad_edu.exercises.i18n import Msg
 
 REPO = Path(__file__).resolve().parents[1]
@@ -661,3 +661,29 @@ def test_step_of_the_wrong_shape_fails_the_curve_only() -> None:
         assert set(o.errors) == {"loss_curve"}
         assert "w1_step has shape (1, 4)" in o.errors["loss_curve"].en
         assert o.values["w1_step"].shape == (1, 4)
+
+
+def test_quantity_errors_are_said_once_with_their_cases() -> None:
+    why = Msg("w1_step has shape (1, 4)", "w1_step 的形状是 (1, 4)")
+    run = runner.LearnerRun(values={"a": {}, "b": {}, "c": {}},
+                            quantity_errors={"a": {"loss_curve": why}, "b": {"loss_curve": why}})
+    (note,) = runner.quantity_notes(run)
+    assert note.en == "loss_curve (case a, b): w1_step has shape (1, 4)"
+    assert note.zh == "loss_curve（用例 a, b）：w1_step 的形状是 (1, 4)"
+    run.quantity_errors["c"] = {"loss_curve": why}
+    (note,) = runner.quantity_notes(run)
+    assert note.en == "loss_curve (every case): w1_step has shape (1, 4)"
+
+
+def test_a_long_traceback_line_is_cut(tmp_path: Path) -> None:
+    source = "def f():\n    raise ValueError('x' * 5000)  # " + "y" * 5000 + "\n"
+    path = str(tmp_path / "long_line_answer.py")
+    Path(path).write_text(source)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, path, "exec"), namespace)
+    try:
+        namespace["f"]()
+    except ValueError as e:
+        message = _child.learner_traceback(e, path, Msg)
+    assert "raise ValueError('x' * 5000)  # yyy" in message.en  # the learner's line, cut
+    assert len(message.en) < 1500 and message.en.endswith(" …")

@@ -35,6 +35,7 @@ from typing import Any
 MAX_MESSAGE = 64 * 2**20  # bytes: a larger message is refused (a flood, not an answer)
 MAX_FRAMES = 12  # traceback lines kept (after collapsing repeats)
 MAX_ERROR = 800  # characters of an exception's own message
+MAX_LINE = 300  # characters of one line of the traceback
 _HERE = Path(__file__).resolve().parent
 
 
@@ -164,7 +165,7 @@ def learner_traceback(exc: BaseException, path: str, msg: Any) -> Any:
               if os.path.realpath(f.filename) == where]
     runs: list[list[Any]] = []
     for f in frames:
-        line = f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+        line = f"  line {f.lineno}, in {f.name}: {(f.line or '').strip()}"[:MAX_LINE]
         if runs and runs[-1][0] == line:
             runs[-1][1] += 1
         else:

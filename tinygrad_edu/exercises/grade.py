@@ -61,7 +61,6 @@ _HINT = Msg("hint: ", "提示：")
 _TIMEOUT = Msg("your code did not finish within {t:g} s and was stopped (an infinite loop, or a "
                "loop that runs far too many times?)",
                "你的代码在 {t:g} 秒内没有运行完，已被停止（是不是有死循环，或者循环次数太多？）")
-_QUANTITY = Msg("{q} (case {case}): ", "{q}（用例 {case}）：")
 
 
 @dataclass
@@ -157,9 +156,7 @@ def grade(name: str, path: str | os.PathLike[str], *, timeout: float = DEFAULT_T
         result = CheckResult(ex.name, False, [], error=run.error)
     else:
         result = check_values(ex, run.values, run.case_errors)
-        for label, errors in run.quantity_errors.items():
-            for q, message in errors.items():
-                result.notes.append(_QUANTITY.format(q=q, case=label) + message)
+        result.notes.extend(runner.quantity_notes(run))
     return GradeResult(result, isolation=sandbox.describe(settings), printed=run.output,
                        weak=abi == 0, seconds=time.monotonic() - start,
                        quantity_errors=dict(run.quantity_errors))

@@ -31,7 +31,8 @@ import numpy as np
 from . import _child
 from .i18n import Msg
 
-__all__ = ["DEFAULT_TIMEOUT", "Launch", "LearnerRun", "run_cases", "run_learner"]
+__all__ = ["DEFAULT_TIMEOUT", "Launch", "LearnerRun", "quantity_notes", "run_cases",
+           "run_learner"]
 
 DEFAULT_TIMEOUT = 20.0  # seconds for the whole file (all cases)
 OUTPUT_KEPT = 4096  # bytes of what the learner's code printed, kept for the report
@@ -205,6 +206,29 @@ def _talk(ex: Any, launch: Launch, proc: subprocess.Popen[bytes], req_w: int, re
     except _child.WireError as e:
         run.error = _GARBLED.format(why=str(e))
     return False
+
+
+_QUANTITY_NOTE = Msg("{q} ({cases}): ", "{q}（{cases}）：")
+_EVERY_CASE = Msg("every case", "每个用例")
+_CASES = Msg("case {labels}", "用例 {labels}")
+
+
+def quantity_notes(run: LearnerRun) -> list[Msg]:
+    """Why some quantities could not be computed (a bug-004 step of the wrong shape leaves no
+    loss curve), one note per quantity and message, naming the cases it happened in; for
+    ``CheckResult.notes``."""
+    grouped: dict[tuple[str, str, str], tuple[Msg | str, list[str]]] = {}
+    for label, errors in run.quantity_errors.items():
+        for q, message in errors.items():
+            key = (q, str(message), message.zh if isinstance(message, Msg) else str(message))
+            grouped.setdefault(key, (message, []))[1].append(label)
+    n_cases = len(run.values)
+    notes = []
+    for (q, _, _), (message, labels) in grouped.items():
+        cases = (_EVERY_CASE if len(labels) == n_cases
+                 else _CASES.format(labels=", ".join(labels)))
+        notes.append(_QUANTITY_NOTE.format(q=q, cases=cases) + message)
+    return notes
 
 
 def _message(raw: Any) -> Msg | str:
