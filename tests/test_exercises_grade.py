@@ -203,6 +203,11 @@ SUBMISSIONS = {
 }
 
 
+# one exercise of each protocol, whose reference solution must pass in the confined child
+PER_PROTOCOL = ("function-softmax", "function-matmul", "victorzhou-partials",
+                "bug-004-blog-network", "bug-000-multi-input-weights")
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Every submission graded once (``--json``), plus ``check`` on the wrong answer and
@@ -236,6 +241,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         path.write_text(text.replace("RIGHT_ANSWER\n", RIGHT), encoding="utf-8")
         limits = ["--timeout", "6", "--cpu", "2"] if key == "spin" else []
         jobs[key] = (["grade", EXERCISE, str(path), "--json", *LIMITS, *limits], None)
+    for name in PER_PROTOCOL:
+        path = work / f"solution_{name}.py"
+        path.write_text(EXERCISES[name].solution, encoding="utf-8")
+        jobs[f"solution {name}"] = (["grade", name, str(path), *LIMITS], None)
     wrong = str(work / "wrong.py")
     jobs["check wrong"] = (["check", EXERCISE, wrong], None)
     jobs["grade wrong text"] = (["grade", EXERCISE, wrong, *LIMITS], None)
@@ -302,6 +311,19 @@ def test_right_answer_passes_with_gradescope_json(graded: dict[str, Any]) -> Non
     names = [t["name"] for t in data["tests"]]
     assert len(set(names)) == len(names)
     assert all(any(c.label in name for name in names) for c in ex.cases())
+
+
+@needs_landlock
+@pytest.mark.parametrize("name", PER_PROTOCOL)
+def test_reference_solution_passes_in_grade_mode(graded: dict[str, Any], name: str) -> None:
+    run = graded["runs"][f"solution {name}"]
+    assert run.code == 0, (run.out, run.err)
+    assert f"{name}: PASSED" in run.out and "Landlock ABI" in run.out
+
+
+def test_the_protocols_are_all_tried() -> None:
+    assert {EXERCISES[n].protocol for n in PER_PROTOCOL} | {EXERCISES[EXERCISE].protocol} == set(
+        protocols.PROTOCOLS)
 
 
 @needs_landlock
