@@ -79,6 +79,8 @@ def cli(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "unknown check": (["check", "no-such-exercise", "solution.py"],),
         "unknown show": (["show", "no-such-exercise"],),
         "no file": (["check", "function-exp"],),
+        "grade no file": (["grade", "function-exp"],),
+        "grade missing file": (["grade", "function-exp", "missing.py"],),
         "missing file": (["check", "function-exp", "missing.py"],),
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -235,3 +237,12 @@ def test_check_missing_file(cli: dict[str, Any]) -> None:
     run = cli["missing file"]
     assert run.code == 1 and "no such file: missing.py" in run.out
     _plain(run)
+
+
+def test_grade_needs_a_file(cli: dict[str, Any]) -> None:
+    run = cli["grade no file"]
+    assert run.code == 2 and "needs the FILE with the submission" in run.err
+    missing = cli["grade missing file"]
+    assert missing.code in (1, 2), missing.err  # 2: refused on a kernel without Landlock
+    assert "no such file: missing.py" in missing.out or "Landlock" in missing.out
+    _plain(missing)
