@@ -132,7 +132,9 @@ def grade(name: str, path: str | os.PathLike[str], *, timeout: float = DEFAULT_T
     sandbox.grader_setup()
     keep = sandbox.children()
     package = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory(prefix="tinygrad_edu_grade_") as base:
+    # whatever the submission left in its scratch folder must not stop the verdict
+    with tempfile.TemporaryDirectory(prefix="tinygrad_edu_grade_",
+                                     ignore_cleanup_errors=True) as base:
         os.chmod(base, 0o755)
         engine, scratch = Path(base) / "engine", Path(base) / "scratch"
         _copy_engine(package, engine)
