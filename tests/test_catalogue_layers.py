@@ -9,8 +9,11 @@ which compares them exactly as a file's values are compared.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +26,7 @@ import pytest
 from helpers import TORCH_TOL, requires_torch, torch
 
 from tinygrad_edu import exercises
-from tinygrad_edu.exercises import EXERCISES, CheckResult
+from tinygrad_edu.exercises import EXERCISES, CheckResult, sandbox
 from tinygrad_edu.exercises.core import Case
 from tinygrad_edu.exercises.i18n import Msg, tr
 
@@ -503,3 +506,20 @@ def test_the_network_drawn_holds_the_expected_gradients(name: str, tmp_path: Pat
     assert result.failure is not None
     path = exercises.write_graph(name, result, result.learner, str(tmp_path / "net.dot"))
     assert f"✗ {result.failure.quantity}:" in Path(path).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sandbox.landlock_abi() < 1, reason="this kernel has no Landlock")
+def test_the_manual_mlp_is_graded_in_isolation(tmp_path: Path) -> None:
+    """Grade mode (the autograder's): the 18 quantities of 5 cases come back from the
+    confined process, each one a Gradescope test with full marks."""
+    name = "manual-mlp-batchnorm"
+    (tmp_path / "answer.py").write_text(EXERCISES[name].solution, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
+        str(REPO), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, "-m", "tinygrad_edu", "exercises", "--json",
+                           "grade", name, "answer.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    n = len(EXERCISES[name].cases()) * len(EXERCISES[name].quantities)
+    assert len(results["tests"]) == n and results["score"] == n
