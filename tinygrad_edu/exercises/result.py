@@ -240,9 +240,11 @@ class CheckResult:
 
     @property
     def score(self) -> float:
-        """The fraction of the checked quantities that pass."""
-        done = [c for c in self.checks if c["status"] in ("pass", "fail")]
-        return sum(c["status"] == "pass" for c in self.checks) / len(done) if done else 0.0
+        """The fraction of the checks that pass (a case whose code raised scores 0 for each of
+        its quantities, as in grade mode: an answer that fails is never scored 1)."""
+        if not self.checks:
+            return 0.0
+        return sum(c["status"] == "pass" for c in self.checks) / len(self.checks)
 
     # ------------------------------------------------------------------ what to say, once
 
