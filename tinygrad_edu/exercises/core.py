@@ -579,7 +579,11 @@ def check_values(ex: Exercise, results: Mapping[str, Values],
             if same:
                 continue
             variants = {h: v[q] for h, v in variants_of_case.items() if q in v}
-            hint = diagnose(got, exp, ex.lr, variants)
+            if ex.computation is not None:  # the edit of the computation that explains it
+                from .diagnosis import explain
+                hint = explain(ex, results, q, case.label, variants)
+            else:
+                hint = diagnose(got, exp, ex.lr, variants)
             if hint is None and got.shape != exp.shape:
                 hint = shape_hint(got, exp)
             if got.shape != exp.shape:

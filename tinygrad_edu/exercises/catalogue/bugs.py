@@ -22,8 +22,11 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, slope
+from ..computation import sigmoid as sigmoid_node
 from ..core import Case, Exercise, Values
-from .common import sigmoid, text
+from ..i18n import Msg
+from .common import bilingual, sigmoid, text
 
 # Document 004's data: 5 examples of 3 features (the last row repeats the first), 5 labels.
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1], [0, 0, 1]], dtype=np.float64)
@@ -163,20 +166,48 @@ def _blog_l1_delta(case: Case) -> Values:
     return {"l1_delta": _blog_step(i["l0"], i["y"], i["w0"], i["w1"])["l1_delta"]}
 
 
-_SIGN_HINT = (
-    "sign flipped: Sigmoid(x, deriv=True) returns x*(x-1), minus the sigmoid's slope "
-    "x*(1-x) (a slope that is never negative). So l2_delta is minus the gradient, and "
-    "w1 -= l1.T.dot(l2_delta) steps UP the loss: see loss_curve, which rises."
+def _step_computation(case: Case) -> Computation:
+    """The blog's step with its two mistakes fixed, for the diagnosis (loss_curve, 200
+    steps of it, stays outside the graph: its hint comes from the mistakes)."""
+    g = Graph(case.inputs)
+    l0, y, w0, w1 = g.input("l0"), g.input("y"), g.input("w0"), g.input("w1")
+    z1 = l0.dot(w0, np_style=True)
+    l1 = sigmoid_node(z1, "Sigmoid({0})").named("l1")
+    z2 = l1.dot(w1, np_style=True)
+    l2 = sigmoid_node(z2, "Sigmoid({0})").named("l2")
+    style = "Sigmoid({at}, deriv=True)"
+    l2_loss = slope("loss", l2 - y).named("l2_loss")
+    l2_delta = (l2_loss * slope("sigmoid", l2, inp=z2, out=l2, style=style)).named("l2_delta")
+    l1_loss = l2_delta.dot(w1.T).named("l1_loss")
+    l1_delta = (l1_loss * slope("sigmoid", l1, inp=z1, out=l1, style=style)).named("l1_delta")
+    w1_step = l1.T.dot(l2_delta, batch=True).named("w1_step")
+    w0_step = l0.T.dot(l1_delta, batch=True).named("w0_step")
+    return g.computation(l2_loss=l2_loss, l2_delta=l2_delta, l1_loss=l1_loss,
+                         l1_delta=l1_delta, w1_step=w1_step, w0_step=w0_step)
+
+
+_SIGN_HINT = Msg(
+    "The blog's Sigmoid(x, deriv=True) returns x*(x-1), minus the sigmoid's slope x*(1-x) "
+    "(a slope that is never negative). So l2_delta is minus the gradient, and "
+    "w1 -= l1.T.dot(l2_delta) steps UP the loss: see loss_curve, which rises.",
+    "博客的 Sigmoid(x, deriv=True) 返回 x*(x-1)，正好是 sigmoid 斜率 x*(1-x) 的相反数"
+    "（而斜率永远不会是负的）。所以 l2_delta 是梯度的相反数，w1 -= l1.T.dot(l2_delta) "
+    "反而让损失变大：看看 loss_curve，它在上升。"
 )
-_L1_DELTA_HINT = (
+_L1_DELTA_HINT = Msg(
     "l1_delta repeats layer 2: l2_loss * Sigmoid(l2, deriv=True) is l2_delta again, shape "
     "(5, 1). Layer 1's delta is l1_loss * Sigmoid(l1, deriv=True), one column per hidden unit "
     "(shape (5, 4)); with the blog's, w0's update is (3, 1) and moves all 4 columns of a row "
-    "of w0 alike."
+    "of w0 alike.",
+    "l1_delta 重复了第 2 层：l2_loss * Sigmoid(l2, deriv=True) 就是 l2_delta，形状 (5, 1)。"
+    "第 1 层的 delta 是 l1_loss * Sigmoid(l1, deriv=True)，每个隐藏单元一列（形状 (5, 4)）；"
+    "照博客的写法，w0 的更新量是 (3, 1)，w0 同一行的 4 列被一样地移动。"
 )
-_CURVE_HINT = (
+_CURVE_HINT = Msg(
     "the loss rises instead of falling: your update climbs the loss. w -= step descends only "
-    "when each step is the gradient of the loss (Sigmoid's slope x*(1-x), not x*(x-1))."
+    "when each step is the gradient of the loss (Sigmoid's slope x*(1-x), not x*(x-1)).",
+    "损失在上升而不是下降：你的更新在往损失更大的方向走。只有每一步都是损失的梯度时，"
+    "w -= step 才会下降（Sigmoid 的斜率是 x*(1-x)，不是 x*(x-1)）。"
 )
 
 BUG_004_BLOG_NETWORK = register(Exercise(
@@ -270,21 +301,25 @@ BUG_004_BLOG_NETWORK = register(Exercise(
     cases=_cases,
     expected=_expected,
     numerical=_numerical,
-    mistakes={
+    mistakes=bilingual({
         # The blog's own values; each hint is shown for the first quantity it explains.
         _SIGN_HINT: lambda c: {q: v for q, v in _blog(c).items()
                                if q in ("l2_delta", "w1_step")},
         _CURVE_HINT: lambda c: {"loss_curve": _blog(c)["loss_curve"]},
         _L1_DELTA_HINT: _blog_l1_delta_fixed_slope,
-        "l1_delta repeats layer 2 (l2_loss * Sigmoid(l2, deriv=True), the blog's line), with "
-        "the blog's flipped slope x*(x-1) as well: layer 1's delta is l1_loss * "
-        "Sigmoid(l1, deriv=True), with the slope x*(1-x)":
+        Msg("l1_delta repeats layer 2 (l2_loss * Sigmoid(l2, deriv=True), the blog's line), "
+            "with the blog's flipped slope x*(x-1) as well: layer 1's delta is l1_loss * "
+            "Sigmoid(l1, deriv=True), with the slope x*(1-x)",
+            "l1_delta 重复了第 2 层（博客那一行 l2_loss * Sigmoid(l2, deriv=True)），还带着"
+            "博客里符号反了的斜率 x*(x-1)：第 1 层的 delta 是 l1_loss * "
+            "Sigmoid(l1, deriv=True)，斜率是 x*(1-x)"):
             _blog_l1_delta,
-    },
+    }),
     # the learner's step on the case, then the loss after repeating it (w -= w_step)
     protocol="step-and-curve",
     protocol_args={"data": ["l0", "y"], "weights": ["w0", "w1"],
                    "step_quantities": list(STEP_QUANTITIES), "curve": "loss_curve",
                    "curve_at": list(CURVE_AT), "loss": "half-sse-two-sigmoid-layers"},
     graph=_graph,
+    computation=_step_computation,
 ))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from textwrap import dedent
+from typing import cast
 
 import numpy as np
 
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
+from ..computation import Computation
 from ..core import AnswerError, Case, Exercise, Values
+from ..i18n import Msg
 
 XOR_X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=np.float64)
 XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
@@ -22,6 +25,13 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def text(s: str) -> str:
     """A statement or a starter file written indented in the source."""
     return dedent(s).strip() + "\n"
+
+
+def bilingual(entries: Mapping[Msg, Callable[[Case], Values]]
+              ) -> dict[str, Callable[[Case], Values]]:
+    """An exercise's own words for its mistakes, in both languages (``Msg`` keys; the cast
+    only tells the type checker, while ``Exercise.mistakes`` is typed with ``str``)."""
+    return cast(dict[str, Callable[[Case], Values]], dict(entries))
 
 
 def grads_of(loss: Tensor, tensors: Mapping[str, Tensor]) -> Values:
@@ -48,6 +58,7 @@ def function_exercise(
     engine: Callable[..., Tensor],
     cases: Callable[[], list[Case]],
     mistakes: Mapping[str, Callable[[Case], Values]] | None = None,
+    computation: Callable[[Case], Computation] | None = None,
 ) -> Exercise:
     """An exercise whose answer is a ``Function`` subclass ``op``: its forward and backward.
 
@@ -83,5 +94,5 @@ def function_exercise(
         statement_zh=text(statement_zh), entry=op, starter=text(starter),
         solution=text(solution), quantities=quantities, cases=cases, expected=expected,
         numerical=numerical, mistakes=dict(mistakes or {}), protocol="function",
-        protocol_args={"inputs": list(inputs)},
+        protocol_args={"inputs": list(inputs)}, computation=computation,
     )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from .. import register
+from ..computation import Computation, Graph, exp, log, slope, tanh
 from ..core import Case, Values
-from .common import function_exercise
+from ..i18n import Msg
+from .common import bilingual, function_exercise
 
 
 def _unary_cases() -> list[Case]:
@@ -31,9 +32,13 @@ def _unary_cases() -> list[Case]:
     ]
 
 
-def _tanh_from_input(case: Case) -> Values:
-    x, g = case.inputs["x"], case.inputs["grad"]
-    return {"grad_x": g * (1 - x * x)}
+def _tanh_computation(case: Case) -> Computation:
+    """Forward and backward of tanh, for the diagnosis: the slope 1 - out*out."""
+    g = Graph(case.inputs)
+    x, grad_output = g.input("x"), g.grad_output()
+    out = tanh(x).named("out")
+    grad_x = (grad_output * slope("tanh", out, inp=x, out=out)).named("grad_x")
+    return g.computation(forward=out, grad_x=grad_x)
 
 
 TANH = register(function_exercise(
@@ -90,24 +95,25 @@ TANH = register(function_exercise(
     inputs=("x",),
     engine=lambda x: x.tanh(),
     cases=_unary_cases,
-    mistakes={
-        "derivative of the wrong variable: 1 - x**2 uses the input; tanh's slope is "
-        "1 - out**2, with out = tanh(x)": _tanh_from_input,
-    },
+    computation=_tanh_computation,
 ))
 
 
 # --------------------------------------------------------------------------- shared pieces
 
 
-def _forgot_grad_output(local: Callable[[dict[str, Any]], np.ndarray], quantity: str = "grad_x"
-                        ) -> Callable[[Case], Values]:
-    """The local derivative alone, not multiplied by the gradient arriving at the output."""
-    return lambda case: {quantity: local(case.inputs)}
+def _unary_computation(op: str) -> Callable[[Case], Computation]:
+    """Forward and backward of exp or log, for the diagnosis: grad_output times the slope
+    (exp's is its output, log's is 1/x at its input)."""
+    def computation(case: Case) -> Computation:
+        g = Graph(case.inputs)
+        x, grad_output = g.input("x"), g.grad_output()
+        out = (exp(x) if op == "exp" else log(x)).named("out")
+        local = slope("exp", out, inp=x, out=out) if op == "exp" else \
+            slope("log", x, inp=x, out=out)
+        return g.computation(forward=out, grad_x=(grad_output * local).named("grad_x"))
 
-
-FORGOT_GRAD_OUTPUT = ("the chain rule is missing: backward returns the local derivative alone; "
-                      "multiply it by grad_output, the gradient arriving at the output")
+    return computation
 
 
 # --------------------------------------------------------------------------- exp
@@ -193,12 +199,14 @@ EXP = register(function_exercise(
     inputs=("x",),
     engine=lambda x: x.exp(),
     cases=_exp_cases,
-    mistakes={
-        FORGOT_GRAD_OUTPUT: _forgot_grad_output(lambda i: np.exp(i["x"])),
-        "the power rule does not apply: exp(x) is not x**n, its derivative is exp(x) itself, "
-        "not x * exp(x - 1)":
+    mistakes=bilingual({
+        Msg("the power rule does not apply: exp(x) is not x**n, its derivative is exp(x) "
+            "itself, not x * exp(x - 1)",
+            "幂函数的求导法则用不到这里：exp(x) 不是 x**n，它的导数就是 exp(x) 本身，"
+            "而不是 x * exp(x - 1)"):
             lambda c: {"grad_x": c.inputs["grad"] * c.inputs["x"] * np.exp(c.inputs["x"] - 1)},
-    },
+    }),
+    computation=_unary_computation("exp"),
 ))
 
 
@@ -218,11 +226,6 @@ def _log_cases() -> list[Case]:
              "全为 1（log 1 = 0）"),
         Case("batch of one", {"x": x[:1], "grad": rng.normal(size=(1, 4))}, "只有一个样本"),
     ]
-
-
-def _log_divided_by_output(case: Case) -> Values:
-    with np.errstate(divide="ignore"):  # log(1) = 0 in the "ones" case
-        return {"grad_x": case.inputs["grad"] / np.log(case.inputs["x"])}
 
 
 LOG = register(function_exercise(
@@ -278,14 +281,12 @@ LOG = register(function_exercise(
     inputs=("x",),
     engine=lambda x: x.log(),
     cases=_log_cases,
-    mistakes={
-        FORGOT_GRAD_OUTPUT: _forgot_grad_output(lambda i: 1 / i["x"]),
-        "derivative of the wrong variable: you divided by the output log(x); the slope of "
-        "log is 1/x, with x the input (save x in forward)":
-            _log_divided_by_output,
-        "multiplied by x instead of dividing: d log(x)/dx = 1/x":
+    mistakes=bilingual({
+        Msg("multiplied by x instead of dividing: d log(x)/dx = 1/x",
+            "把除以 x 写成了乘以 x：d log(x)/dx = 1/x"):
             lambda c: {"grad_x": c.inputs["grad"] * c.inputs["x"]},
-    },
+    }),
+    computation=_unary_computation("log"),
 ))
 
 
@@ -329,6 +330,17 @@ def _matmul_swapped(case: Case) -> Values:
     if b.shape[0] == b.shape[1] == g.shape[1]:
         out["grad_b"] = g @ b.T
     return out
+
+
+def _matmul_computation(case: Case) -> Computation:
+    """Forward and backward of a @ b, for the diagnosis: each gradient is grad_output times
+    the OTHER operand, transposed; grad_b's product sums over the N rows of a."""
+    g = Graph(case.inputs)
+    a, b, grad_output = g.input("a"), g.input("b"), g.grad_output()
+    grad_b = (a.T @ grad_output).named("grad_b")
+    grad_b.attrs["batch"] = True
+    return g.computation(forward=(a @ b).named("out"), grad_a=(grad_output @ b.T).named(
+        "grad_a"), grad_b=grad_b)
 
 
 MATMUL = register(dataclasses.replace(function_exercise(
@@ -389,11 +401,14 @@ MATMUL = register(dataclasses.replace(function_exercise(
     inputs=("a", "b"),
     engine=lambda a, b: a @ b,
     cases=_matmul_cases,
-    mistakes={
-        "each gradient needs the OTHER operand: in a product, the gradient with respect to "
-        "one factor is made of the other factor (grad_a from b, grad_b from a)":
+    mistakes=bilingual({
+        Msg("each gradient needs the OTHER operand: in a product, the gradient with respect "
+            "to one factor is made of the other factor (grad_a from b, grad_b from a)",
+            "每个梯度都要用到另一个操作数：乘积对其中一个因子的梯度，是由另一个因子构成的"
+            "（grad_a 用 b，grad_b 用 a）"):
             _matmul_swapped,
-    },
+    }),
+    computation=_matmul_computation,
 ), protocol="raw-backward", protocol_args={"inputs": ["a", "b"]}))
 
 
@@ -431,9 +446,15 @@ def _softmax_elementwise(case: Case) -> Values:
     return {"grad_x": g * out * (1 - out)}
 
 
-def _softmax_all_axes(case: Case) -> Values:
-    out, g = _softmax(case.inputs["x"]), case.inputs["grad"]
-    return {"grad_x": out * (g - (g * out).sum())}
+def _softmax_computation(case: Case) -> Computation:
+    """Forward (the row's maximum subtracted) and backward of softmax along the last axis,
+    for the diagnosis: out * (grad_output - row), row the sum of grad_output * out."""
+    g = Graph(case.inputs)
+    x, grad_output = g.input("x"), g.grad_output()
+    e = exp(x - x.max(axis=-1, keepdims=True)).named("e")
+    out = (e / e.sum(axis=-1, keepdims=True)).named("out")
+    row = (grad_output * out).sum(axis=-1, keepdims=True).named("row")
+    return g.computation(forward=out, grad_x=(out * (grad_output - row)).named("grad_x"))
 
 
 SOFTMAX = register(function_exercise(
@@ -500,15 +521,17 @@ SOFTMAX = register(function_exercise(
     inputs=("x",),
     engine=lambda x: x.softmax(axis=-1),
     cases=_softmax_cases,
-    mistakes={
-        "softmax treated as elementwise: out*(1-out) is only the diagonal of its Jacobian; "
-        "each output also depends on the other inputs of its row, so x[..., j] also "
-        "receives grad_output[..., k] from every other output k of its row (a sum over the "
-        "row)":
+    mistakes=bilingual({
+        Msg("softmax treated as elementwise: out*(1-out) is only the diagonal of its "
+            "Jacobian; each output also depends on the other inputs of its row, so x[..., j] "
+            "also receives grad_output[..., k] from every other output k of its row (a sum "
+            "over the row)",
+            "把 softmax 当成了逐元素的函数：out*(1-out) 只是它雅可比矩阵的对角线；每个输出"
+            "还依赖同一行的其他输入，所以 x[..., j] 还会从这一行其他每个输出 k 收到 "
+            "grad_output[..., k]（要对整行求和）"):
             _softmax_elementwise,
-        "summed over every axis: the sum in the softmax's backward runs along each row "
-        "(axis=-1, keepdims=True), not over the whole array": _softmax_all_axes,
-    },
+    }),
+    computation=_softmax_computation,
 ))
 
 
@@ -546,6 +569,15 @@ def _broadcast_cases() -> list[Case]:
 
 def _grad_b(reduce: Callable[[np.ndarray], np.ndarray]) -> Callable[[Case], Values]:
     return lambda case: {"grad_b": reduce(case.inputs["grad"])}
+
+
+def _broadcast_add_computation(case: Case) -> Computation:
+    """Forward and backward of a + b with b broadcast over the rows, for the diagnosis:
+    grad_b sums grad_output over the batch."""
+    g = Graph(case.inputs)
+    a, b, grad_output = g.input("a"), g.input("b"), g.grad_output()
+    grad_b = grad_output.sum(axis=0, batch=True).named("grad_b")
+    return g.computation(forward=(a + b).named("out"), grad_a=grad_output, grad_b=grad_b)
 
 
 BROADCAST_ADD = register(dataclasses.replace(function_exercise(
@@ -606,13 +638,10 @@ BROADCAST_ADD = register(dataclasses.replace(function_exercise(
     inputs=("a", "b"),
     engine=lambda a, b: a + b,
     cases=_broadcast_cases,
-    mistakes={
-        "averaged over the batch: each row adds its own contribution to b's gradient, so sum "
-        "them (grad_output.sum(axis=0)); a mean belongs in the loss, and is then already "
-        "inside grad_output": _grad_b(lambda g: g.mean(axis=0)),
-        "summed over the wrong axis: b is repeated along axis 0 (one copy per row of a), so "
-        "sum over axis 0, not axis 1": _grad_b(lambda g: g.sum(axis=1)),
-        "summed over every axis: b has one gradient per element (shape (M,)); sum over the "
-        "batch axis 0 only": _grad_b(lambda g: np.asarray(g.sum())),
-    },
+    mistakes=bilingual({
+        Msg("A mean belongs in the loss, and is then already inside grad_output.",
+            "取平均应当放在损失函数里，那样它已经包含在 grad_output 之中了。"):
+            _grad_b(lambda g: g.mean(axis=0)),
+    }),
+    computation=_broadcast_add_computation,
 ), protocol="raw-backward", protocol_args={"inputs": ["a", "b"]}))

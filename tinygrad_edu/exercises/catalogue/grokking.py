@@ -18,8 +18,10 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, binary, outer, slope, step
 from ..core import Case, Exercise, Values
-from .common import text
+from ..i18n import Msg
+from .common import bilingual, text
 
 # --------------------------------------------------------------------------- one weight
 
@@ -103,6 +105,19 @@ def _one_variant(case: Case, quantity: str, mistake: str) -> Values:
     return {quantity: np.asarray(value, dtype=np.float64)}
 
 
+def _one_computation(case: Case) -> Computation:
+    """The step as the document writes it, for the diagnosis: delta is the half error's
+    slope at pred, ``input`` the slope of pred at the weight, then the alpha step."""
+    g = Graph(case.inputs)
+    input, weight, goal_pred = g.input("input"), g.input("weight"), g.input("goal_pred")
+    alpha = g.lr("alpha", document=ONE_ALPHA)
+    pred = (input * weight).named("pred")
+    delta = slope("loss", pred - goal_pred).named("delta")
+    weight_delta = (delta * slope("linear", input)).named("weight_delta")
+    new_weight = step(weight, alpha, weight_delta).named("new_weight")
+    return g.computation(delta=delta, weight_delta=weight_delta, new_weight=new_weight)
+
+
 GROKKING_ONE_WEIGHT = register(Exercise(
     name="grokking-one-weight",
     title="One weight: delta, weight_delta and the alpha step (document 000)",
@@ -151,24 +166,27 @@ GROKKING_ONE_WEIGHT = register(Exercise(
     cases=_one_cases,
     expected=_one_expected,
     numerical=_one_numerical,
-    mistakes={
-        "the input is missing: weight_delta = delta * input. The input scales the step (a "
-        "large input, a large step), flips it when negative, and stops it when 0":
+    # the document's own words; the diagnosis names every single mistake by itself
+    mistakes=bilingual({
+        Msg("The input scales the step (a large input, a large step), flips it when "
+            "negative, and stops it when 0.",
+            "input 决定这一步的大小：输入大，步子就大；输入为负，方向就反过来；输入为 0，"
+            "就不动。"):
             lambda c: _one_variant(c, "weight_delta", "no input"),
-        "an extra factor of 2: 2 * input * delta is the slope of the document's "
-        "(pred - goal_pred)**2; the document's weight_delta (and this exercise) leaves the 2 "
-        "to alpha: weight_delta = input * delta":
+        Msg("2 * input * delta is the slope of the document's (pred - goal_pred)**2; the "
+            "document's weight_delta leaves the 2 to alpha.",
+            "2 * input * delta 是文档中 (pred - goal_pred)**2 的斜率；文档的 weight_delta "
+            "把这个 2 留给了 alpha。"):
             lambda c: _one_variant(c, "weight_delta", "factor 2"),
-        "the step goes up the slope: the weight moves AGAINST weight_delta, "
-        "new_weight = weight - alpha * weight_delta":
-            lambda c: _one_variant(c, "new_weight", "uphill"),
-        "alpha is missing from the step: new_weight = weight - alpha * weight_delta (without "
-        "it, a large input makes the weight overshoot and diverge, as the document shows at "
-        "input = 1.1*6)":
+        Msg("Without alpha, a large input makes the weight overshoot and diverge, as the "
+            "document shows at input = 1.1*6.",
+            "没有 alpha，输入一大，权重就会冲过头并发散，正如文档在 input = 1.1*6 时展示的"
+            "那样。"):
             lambda c: _one_variant(c, "new_weight", "no alpha"),
-    },
+    }),
     lr=ONE_ALPHA,
     graph=_one_graph,
+    computation=_one_computation,
 ))
 
 
@@ -240,6 +258,27 @@ _TIMES_WEIGHTS_HINT = (
 )
 
 
+_TIMES_WEIGHTS_WORDS = Msg(
+    "ele_mult_vector(delta, weights) only rescales the weights (a zero weight never moves), "
+    "and it can climb the error when pred < 0 < goal: the slope for weights[i] is "
+    "delta * input[i].",
+    "ele_mult_vector(delta, weights) 只是把权重按比例缩放（为 0 的权重永远不动），而且当 "
+    "pred < 0 < goal 时还会让误差变大：weights[i] 的斜率是 delta * input[i]。")
+
+
+def _multi_input_computation(case: Case) -> Computation:
+    """Chapter 5 with several inputs, for the diagnosis: w_sum, ele_mult_vector, the step."""
+    g = Graph(case.inputs)
+    input, weights, goal = g.input("input"), g.input("weights"), g.input("goal")
+    alpha = g.lr("alpha", document=MULTI_INPUT_ALPHA)
+    pred = input.dot(weights, text="w_sum({0}, {1})").named("pred")
+    delta = slope("loss", pred - goal).named("delta")
+    weight_deltas = binary("mul", delta, slope("linear", input),
+                           text="ele_mult_vector({0}, {1})").named("weight_deltas")
+    new_weights = step(weights, alpha, weight_deltas).named("new_weights")
+    return g.computation(delta=delta, weight_deltas=weight_deltas, new_weights=new_weights)
+
+
 def _multi_input_exercise(name: str, title: str, starter: str, find_the_bug: bool,
                           statement: str, statement_zh: str, title_zh: str = "") -> Exercise:
     return Exercise(
@@ -248,9 +287,10 @@ def _multi_input_exercise(name: str, title: str, starter: str, find_the_bug: boo
         solution=text(_MULTI_INPUT_SOLUTION), quantities=_MULTI_QUANTITIES,
         cases=_multi_input_cases, expected=_multi_input_expected,
         numerical=_multi_input_numerical,
-        mistakes={_TIMES_WEIGHTS_HINT: _times_weights},
+        mistakes=bilingual({_TIMES_WEIGHTS_WORDS: _times_weights}),
         protocol_args={"in_place_ok": ["weights"]},
         lr=MULTI_INPUT_ALPHA, find_the_bug=find_the_bug, graph=_multi_input_graph,
+        computation=_multi_input_computation,
     )
 
 
@@ -449,6 +489,19 @@ def _summed_delta(case: Case) -> Values:
     return {"weight_deltas": np.broadcast_to(delta.sum() * i["input"], i["weights"].shape)}
 
 
+def _multi_output_computation(case: Case) -> Computation:
+    """Several inputs and outputs, for the diagnosis: a delta per output, the outer product
+    with the input, the step."""
+    g = Graph(case.inputs)
+    input, weights, goal = g.input("input"), g.input("weights"), g.input("goal")
+    alpha = g.lr("alpha", document=MULTI_OUTPUT_ALPHA)
+    pred = weights.dot(input).named("pred")
+    delta = slope("loss", pred - goal).named("delta")
+    weight_deltas = outer(delta, slope("linear", input)).named("weight_deltas")
+    new_weights = step(weights, alpha, weight_deltas).named("new_weights")
+    return g.computation(delta=delta, weight_deltas=weight_deltas, new_weights=new_weights)
+
+
 GROKKING_MULTI_OUTPUT = register(Exercise(
     name="grokking-multi-output",
     title="Several inputs and outputs: a delta per output, an outer product (document 000)",
@@ -505,16 +558,22 @@ GROKKING_MULTI_OUTPUT = register(Exercise(
     cases=_multi_output_cases,
     expected=_multi_output_expected,
     numerical=_multi_output_numerical,
-    mistakes={
-        "delta * input element by element gives one number per weight ROW only: weights[j][k] "
-        "needs delta[j] (its output's miss) times input[k] (its input), a matrix: "
-        "np.outer(delta, input)":
+    mistakes=bilingual({
+        Msg("delta * input element by element gives one number per weight ROW only: "
+            "weights[j][k] needs delta[j] (its output's miss) times input[k] (its input), a "
+            "matrix: np.outer(delta, input)",
+            "delta * input 逐元素相乘，每一行权重只得到一个数：weights[j][k] 需要的是 "
+            "delta[j]（它那个输出的偏差）乘以 input[k]（它那个输入），是一个矩阵："
+            "np.outer(delta, input)"):
             _elementwise,
-        "one delta for all outputs: each output j has its own delta[j] = pred[j] - goal[j]; "
-        "weight_deltas[j][k] = delta[j] * input[k] (np.outer(delta, input))":
+        Msg("one delta for all outputs: each output j has its own delta[j] = pred[j] - "
+            "goal[j]; weight_deltas[j][k] = delta[j] * input[k] (np.outer(delta, input))",
+            "所有输出共用了一个 delta：每个输出 j 都有自己的 delta[j] = pred[j] - goal[j]；"
+            "weight_deltas[j][k] = delta[j] * input[k]（即 np.outer(delta, input)）"):
             _summed_delta,
-    },
+    }),
     protocol_args={"in_place_ok": ["weights"]},
     lr=MULTI_OUTPUT_ALPHA,
     graph=_multi_output_graph,
+    computation=_multi_output_computation,
 ))

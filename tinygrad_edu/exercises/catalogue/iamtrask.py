@@ -13,8 +13,11 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, log, slope
+from ..computation import sigmoid as sigmoid_node
 from ..core import Case, Exercise, Values
-from .common import XOR_X, XOR_Y, sigmoid, text
+from ..i18n import Msg
+from .common import XOR_X, XOR_Y, bilingual, sigmoid, text
 
 # --------------------------------------------------------------------------- sigmoid slope
 
@@ -47,6 +50,14 @@ def _slope_numerical(case: Case) -> Values:
     out = case.inputs["out"]
     x = Tensor(np.log(out) - np.log1p(-out))
     return {"slope": numerical_grad(lambda t: t.sigmoid().sum(), x)[0]}
+
+
+def _slope_computation(case: Case) -> Computation:
+    """nonlin(x, deriv=True) from the output, for the diagnosis (x = log(out/(1-out)))."""
+    g = Graph(case.inputs)
+    out = g.input("out")
+    x = (log(out) - log(1 - out)).named("x")
+    return g.computation(slope=slope("sigmoid", out, inp=x, out=out))
 
 
 SIGMOID_DERIVATIVE = register(Exercise(
@@ -83,14 +94,12 @@ SIGMOID_DERIVATIVE = register(Exercise(
     cases=_slope_cases,
     expected=_slope_expected,
     numerical=_slope_numerical,
-    mistakes={
-        "the sigmoid applied again: `out` is already sigmoid(x), so the slope is "
-        "out*(1-out), not sigmoid(out)*(1-sigmoid(out)) (derivative of the wrong variable)":
-            lambda c: {"slope": sigmoid(c.inputs["out"]) * (1 - sigmoid(c.inputs["out"]))},
-        "this is document 004's x*(x-1): the sign is flipped, the slope is out*(1-out) and it "
-        "is never negative":
+    mistakes=bilingual({
+        Msg("This is document 004's x*(x-1); the slope out*(1-out) is never negative.",
+            "这正是文档 004 的 x*(x-1)；斜率 out*(1-out) 永远不会是负的。"):
             lambda c: {"slope": c.inputs["out"] * (c.inputs["out"] - 1)},
-    },
+    }),
+    computation=_slope_computation,
 ))
 
 
@@ -162,16 +171,26 @@ def _deltas_numerical(case: Case) -> Values:
     return {"syn0_update": -g0, "syn1_update": -g1}
 
 
-def _pre_activation_variant(case: Case) -> Values:
-    """The slope taken of the pre-activation (z*(1-z)) instead of the layer's output."""
-    i = case.inputs
-    z1 = i["l0"].dot(i["syn0"])
-    l1 = sigmoid(z1)
-    z2 = l1.dot(i["syn1"])
-    l2 = sigmoid(z2)
-    l2_delta = (i["y"] - l2) * (z2 * (1 - z2))
-    l1_error = l2_delta.dot(i["syn1"].T)
-    return {"l2_delta": l2_delta, "l1_delta": l1_error * (z1 * (1 - z1))}
+def _deltas_computation(case: Case) -> Computation:
+    """The network forward and back as the document's 11 lines write it (the diagnosis
+    edits it): each delta is the error times nonlin(layer, deriv=True)."""
+    g = Graph(case.inputs)
+    l0, y, syn0, syn1 = g.input("l0"), g.input("y"), g.input("syn0"), g.input("syn1")
+    z1 = l0.dot(syn0, np_style=True)
+    l1 = sigmoid_node(z1, "nonlin({0})").named("l1")
+    z2 = l1.dot(syn1, np_style=True)
+    l2 = sigmoid_node(z2, "nonlin({0})").named("l2")
+    l2_error = (y - l2).named("l2_error")
+    nonlin = "nonlin({at}, deriv=True)"
+    l2_delta = (l2_error * slope("sigmoid", l2, inp=z2, out=l2, style=nonlin)
+                ).named("l2_delta")
+    l1_error = l2_delta.dot(syn1.T).named("l1_error")
+    l1_delta = (l1_error * slope("sigmoid", l1, inp=z1, out=l1, style=nonlin)
+                ).named("l1_delta")
+    syn1_update = l1.T.dot(l2_delta, batch=True).named("syn1_update")
+    syn0_update = l0.T.dot(l1_delta, batch=True).named("syn0_update")
+    return g.computation(l2_delta=l2_delta, l1_error=l1_error, l1_delta=l1_delta,
+                         syn1_update=syn1_update, syn0_update=syn0_update)
 
 
 IAMTRASK_3LAYER = register(Exercise(
@@ -244,12 +263,8 @@ IAMTRASK_3LAYER = register(Exercise(
     cases=_net_cases,
     expected=_deltas_expected,
     numerical=_deltas_numerical,
-    mistakes={
-        "derivative of the wrong variable: the sigmoid's slope is taken of the layer's output "
-        "(nonlin(l2, True) = l2*(1-l2)), not of its input l1.dot(syn1)":
-            _pre_activation_variant,
-    },
     graph=_graph,
+    computation=_deltas_computation,
 ))
 
 
@@ -311,11 +326,17 @@ def _two_layer_numerical(case: Case) -> Values:
     return {"syn0_update": -g0}
 
 
-def _two_layer_pre_activation(case: Case) -> Values:
-    """The slope taken of the pre-activation (z*(1-z)) instead of the layer's output."""
-    i = case.inputs
-    z1 = i["l0"].dot(i["syn0"])
-    return {"l1_delta": (i["y"] - sigmoid(z1)) * (z1 * (1 - z1))}
+def _two_layer_computation(case: Case) -> Computation:
+    """The 2-layer network as the document writes it, for the diagnosis."""
+    g = Graph(case.inputs)
+    l0, y, syn0 = g.input("l0"), g.input("y"), g.input("syn0")
+    z1 = l0.dot(syn0, np_style=True)
+    l1 = sigmoid_node(z1, "nonlin({0})").named("l1")
+    l1_error = (y - l1).named("l1_error")
+    l1_delta = (l1_error * slope("sigmoid", l1, inp=z1, out=l1, style="nonlin({at}, True)")
+                ).named("l1_delta")
+    syn0_update = l0.T.dot(l1_delta, np_style=True, batch=True).named("syn0_update")
+    return g.computation(l1_error=l1_error, l1_delta=l1_delta, syn0_update=syn0_update)
 
 
 def _two_layer_no_slope(case: Case) -> Values:
@@ -388,14 +409,12 @@ IAMTRASK_2LAYER = register(Exercise(
     cases=_two_layer_cases,
     expected=_two_layer_expected,
     numerical=_two_layer_numerical,
-    mistakes={
-        "derivative of the wrong variable: the sigmoid's slope is taken of the layer's output "
-        "(nonlin(l1, True) = l1*(1-l1)), not of its input np.dot(l0, syn0)":
-            _two_layer_pre_activation,
-        "the sigmoid's slope is missing: l1_delta = l1_error * nonlin(l1, True) (the "
-        "'error weighted derivative': confident predictions, where the slope is small, "
-        "move little)":
+    mistakes=bilingual({
+        Msg("The document calls l1_delta the 'error weighted derivative': confident "
+            "predictions, where the slope is small, move little.",
+            "文档把 l1_delta 叫作“误差加权导数”：对有把握的预测，斜率小，权重也就动得少。"):
             _two_layer_no_slope,
-    },
+    }),
     graph=_two_layer_graph,
+    computation=_two_layer_computation,
 ))

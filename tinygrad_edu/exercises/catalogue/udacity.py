@@ -21,8 +21,11 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, col, slope
+from ..computation import sigmoid as sigmoid_node
 from ..core import Case, Exercise, Values
-from .common import sigmoid, text
+from ..i18n import Msg
+from .common import bilingual, sigmoid, text
 
 LEARNRATE = 0.1
 
@@ -95,9 +98,18 @@ def _slope_of_output(case: Case) -> Values:
     return {"error_term": error * s * (1 - s)}
 
 
-def _no_slope(case: Case) -> Values:
-    x, out, error = _unit_forward(case)
-    return {"error_term": error, "del_w": case.inputs["learnrate"] * error * x}
+def _unit_computation(case: Case) -> Computation:
+    """The unit's step as the document writes it, for the diagnosis."""
+    g = Graph(case.inputs)
+    x, y, weights = g.input("x"), g.input("y"), g.input("weights")
+    learnrate = g.lr("learnrate", document=0.5)  # the document's learnrate
+    h = x.dot(weights, np_style=True).named("h")
+    nn_output = sigmoid_node(h).named("nn_output")
+    error = (y - nn_output).named("error")
+    error_term = (error * slope("sigmoid", nn_output, inp=h, out=nn_output,
+                                style="{at} * (1 - {at})")).named("error_term")
+    del_w = (learnrate * error_term * slope("linear", x)).named("del_w")
+    return g.computation(error=error, error_term=error_term, del_w=del_w)
 
 
 UDACITY_ERROR_TERM = register(Exercise(
@@ -163,17 +175,16 @@ UDACITY_ERROR_TERM = register(Exercise(
     cases=_unit_cases,
     expected=_unit_expected,
     numerical=_unit_numerical,
-    mistakes={
-        "derivative of the wrong variable: the slope is the sigmoid's at h, "
-        "sigmoid(h)*(1 - sigmoid(h)) = nn_output*(1 - nn_output); sigmoid_prime(nn_output) "
-        "applies the sigmoid twice":
+    mistakes=bilingual({
+        Msg("The document's sigmoid_prime(h) takes h: sigmoid_prime(nn_output) applies the "
+            "sigmoid twice.",
+            "文档里的 sigmoid_prime(h) 接收的是 h：写成 sigmoid_prime(nn_output) 就把 sigmoid "
+            "用了两次。"):
             _slope_of_output,
-        "the sigmoid's slope is missing: error_term = error * f'(h), with "
-        "f'(h) = nn_output*(1 - nn_output)":
-            _no_slope,
-    },
+    }),
     lr=LEARNRATE,
     graph=_unit_graph,
+    computation=_unit_computation,
 ))
 
 
@@ -265,10 +276,33 @@ def _backprop_forward(case: Case) -> dict[str, Any]:
             "output_error_term": error * output * (1 - output)}
 
 
-def _hidden_slope_of_output(case: Case) -> Values:
-    f = _backprop_forward(case)
-    w = case.inputs["weights_hidden_output"]
-    return {"hidden_error_term": w * f["output_error_term"] * f["output"] * (1 - f["output"])}
+def _backprop_computation(case: Case) -> Computation:
+    """Backpropagation through the hidden layer as the document writes it, for the
+    diagnosis."""
+    g = Graph(case.inputs)
+    x, target = g.input("x"), g.input("target")
+    w_i_h = g.input("weights_input_hidden")
+    w_h_o = g.input("weights_hidden_output")
+    learnrate = g.lr("learnrate", document=0.5)  # the document's learnrate
+    hidden_layer_input = x.dot(w_i_h, np_style=True).named("hidden_layer_input")
+    hidden_layer_output = sigmoid_node(hidden_layer_input).named("hidden_layer_output")
+    output_layer_in = hidden_layer_output.dot(w_h_o, np_style=True).named("output_layer_in")
+    output = sigmoid_node(output_layer_in).named("output")
+    style = "{at} * (1 - {at})"
+    error = (target - output).named("error")
+    output_error_term = (error * slope("sigmoid", output, inp=output_layer_in, out=output,
+                                       style=style)).named("output_error_term")
+    hidden_error = (slope("linear", w_h_o) * output_error_term).named("hidden_error")
+    hidden_error_term = (hidden_error * slope(
+        "sigmoid", hidden_layer_output, inp=hidden_layer_input, out=hidden_layer_output,
+        style=style)).named("hidden_error_term")
+    delta_w_h_o = (learnrate * output_error_term * slope("linear", hidden_layer_output)
+                   ).named("delta_w_h_o")
+    delta_w_i_h = (learnrate * hidden_error_term * slope("linear", col(x))
+                   ).named("delta_w_i_h")
+    return g.computation(error=error, output_error_term=output_error_term,
+                         hidden_error=hidden_error, hidden_error_term=hidden_error_term,
+                         delta_w_h_o=delta_w_h_o, delta_w_i_h=delta_w_i_h)
 
 
 def _hidden_from_error(case: Case) -> Values:
@@ -276,11 +310,6 @@ def _hidden_from_error(case: Case) -> Values:
     w = case.inputs["weights_hidden_output"]
     return {"hidden_error": w * f["error"], "hidden_error_term": w * f["error"] * f["h"]
             * (1 - f["h"])}
-
-
-def _hidden_no_slope(case: Case) -> Values:
-    f = _backprop_forward(case)
-    return {"hidden_error_term": case.inputs["weights_hidden_output"] * f["output_error_term"]}
 
 
 UDACITY_BACKPROP = register(Exercise(
@@ -369,18 +398,14 @@ UDACITY_BACKPROP = register(Exercise(
     cases=_backprop_cases,
     expected=_backprop_expected,
     numerical=_backprop_numerical,
-    mistakes={
-        "derivative of the wrong variable: the hidden layer's slope is taken at the hidden "
-        "layer, hidden_layer_output*(1 - hidden_layer_output), not at the output unit":
-            _hidden_slope_of_output,
-        "the error reaches the hidden layer through the OUTPUT's error term: "
-        "hidden_error = weights_hidden_output * output_error_term, which already holds the "
-        "output's slope (error alone skips it)":
+    mistakes=bilingual({
+        Msg("The error reaches the hidden layer through the OUTPUT's error term, which "
+            "already holds the output's slope (error alone skips it).",
+            "误差是经由输出的误差项传到隐藏层的，而输出的误差项已经包含了输出层的斜率"
+            "（只用 error 就把它跳过了）。"):
             _hidden_from_error,
-        "the hidden layer's slope is missing: hidden_error_term = hidden_error * "
-        "hidden_layer_output * (1 - hidden_layer_output)":
-            _hidden_no_slope,
-    },
+    }),
     lr=LEARNRATE,
     graph=_backprop_graph,
+    computation=_backprop_computation,
 ))

@@ -17,8 +17,11 @@ import numpy as np
 from ...gradcheck import numerical_grad
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, Node, slope
+from ..computation import sigmoid as sigmoid_node
 from ..core import Case, Exercise, Values
-from .common import sigmoid, text
+from ..i18n import Msg
+from .common import bilingual, sigmoid, text
 
 PARAMS = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 # The order in which the document's train() uses them: neuron h1, neuron h2, neuron o1.
@@ -137,16 +140,21 @@ def _partials(case: Case, *, o1_from_inputs: bool = False, swap_input: str = "",
     return {q: np.asarray(v, dtype=np.float64) for q, v in values.items()}
 
 
-_O1_FROM_INPUTS_HINT = (
+_O1_FROM_INPUTS_HINT = Msg(
     "y_pred is not the network's output: train() computes sum_o1 = self.w5 * x[0] + "
     "self.w6 * x[1] + self.b3, feeding the INPUTS to the output neuron. o1's inputs are h1 and "
     "h2 (sum_o1 = self.w5 * h1 + self.w6 * h2 + self.b3, as feedforward() does); d_L_d_ypred "
-    "is the first partial it spoils, and every other partial inherits the error."
+    "is the first partial it spoils, and every other partial inherits the error.",
+    "y_pred 并不是网络的输出：train() 里算的是 sum_o1 = self.w5 * x[0] + self.w6 * x[1] + "
+    "self.b3，把网络的输入直接送进了输出神经元。o1 的输入应当是 h1 和 h2（sum_o1 = "
+    "self.w5 * h1 + self.w6 * h2 + self.b3，和 feedforward() 一样）；d_L_d_ypred 是第一个"
+    "被它弄错的偏导数，其余的偏导数都跟着错。"
 )
-_W4_FROM_X0_HINT = (
-    "d_h2_d_w4 = x[0] * deriv_sigmoid(sum_h2) uses the wrong input: w4 multiplies x[1] in "
-    "sum_h2 = w3 * x[0] + w4 * x[1] + b2, so d_h2_d_w4 = x[1] * deriv_sigmoid(sum_h2) "
-    "(x[0] belongs to w3)."
+_W4_FROM_X0_HINT = Msg(
+    "In the document, d_h2_d_w4 = x[0] * deriv_sigmoid(sum_h2): w4 multiplies x[1] in "
+    "sum_h2 = w3 * x[0] + w4 * x[1] + b2 (x[0] belongs to w3).",
+    "文档里写的是 d_h2_d_w4 = x[0] * deriv_sigmoid(sum_h2)：而在 sum_h2 = w3 * x[0] + "
+    "w4 * x[1] + b2 中，w4 乘的是 x[1]（x[0] 属于 w3）。"
 )
 _SLOPE_HINT = ("derivative of the wrong variable: deriv_sigmoid takes the neuron's SUM and "
                "computes the sigmoid itself, so giving it the neuron's output applies the "
@@ -163,22 +171,61 @@ def _slopes_of_outputs(neurons: tuple[str, ...]) -> Callable[[Case], Values]:
                       if q != "d_L_d_ypred"}
 
 
-_MISTAKES: dict[str, Callable[[Case], Values]] = {
+# The document's own words, and the mistakes that are more than one edit of the computation
+# (the diagnosis names every single edit by itself).
+_MISTAKES: dict[str, Callable[[Case], Values]] = bilingual({
     _O1_FROM_INPUTS_HINT: lambda c: _partials(c, o1_from_inputs=True),
     _W4_FROM_X0_HINT: _swapped("w4"),
-    **{f"d_{n}_d_{w} uses the wrong input: {w} multiplies x[{k}] in sum_{n}, so "
-       f"d_{n}_d_{w} = x[{k}] * deriv_sigmoid(sum_{n})": _swapped(w)
-       for w, n, k in (("w1", "h1", 0), ("w2", "h1", 1), ("w3", "h2", 0))},
-    "d_ypred_d_w5 and d_ypred_d_w6 use the network's inputs: w5 and w6 weigh h1 and h2, so "
-    "d_ypred_d_w5 = h1 * deriv_sigmoid(sum_o1) and d_ypred_d_w6 = h2 * deriv_sigmoid(sum_o1)":
-        lambda c: {q: v for q, v in _partials(c, w56_from_inputs=True).items()
-                   if q in ("d_L_d_w5", "d_L_d_w6")},
-    **{_SLOPE_HINT + fix: _slopes_of_outputs(neurons) for neurons, fix in (
-        (("o1",), "deriv_sigmoid(sum_o1), not deriv_sigmoid(o1) or deriv_sigmoid(y_pred)"),
-        (("h1",), "deriv_sigmoid(sum_h1), not deriv_sigmoid(h1)"),
-        (("h2",), "deriv_sigmoid(sum_h2), not deriv_sigmoid(h2)"),
-        (("h1", "h2", "o1"), "pass sum_h1, sum_h2 and sum_o1, not h1, h2 and y_pred"))},
-}
+    Msg(_SLOPE_HINT + "pass sum_h1, sum_h2 and sum_o1, not h1, h2 and y_pred",
+        "对错了变量求导：deriv_sigmoid 接收的是神经元的加权和，它自己会先算 sigmoid，"
+        "所以把神经元的输出传给它，就把 sigmoid 用了两次：应当传入 sum_h1、sum_h2 和 "
+        "sum_o1，而不是 h1、h2 和 y_pred"):
+        _slopes_of_outputs(("h1", "h2", "o1")),
+})
+
+
+def _computation(case: Case) -> Computation:
+    """train()'s loop body for one sample as the document writes it (feedforward, then every
+    partial from its named pieces), for the diagnosis."""
+    i = case.inputs
+    g = Graph({})
+    x0, x1 = g.input("x[0]", i["x"][0]), g.input("x[1]", i["x"][1])
+    y_true = g.input("y_true", i["y_true"])
+    w = {k: g.input(f"self.{k}", v) for k, v in i["params"].items()}
+    sum_h1 = (w["w1"] * x0 + w["w2"] * x1 + w["b1"]).named("sum_h1")
+    h1 = sigmoid_node(sum_h1).named("h1")
+    sum_h2 = (w["w3"] * x0 + w["w4"] * x1 + w["b2"]).named("sum_h2")
+    h2 = sigmoid_node(sum_h2).named("h2")
+    sum_o1 = (w["w5"] * h1 + w["w6"] * h2 + w["b3"]).named("sum_o1")
+    y_pred = sigmoid_node(sum_o1).named("y_pred")
+    d_L_d_ypred = slope("loss", -2 * (y_true - y_pred)).named("d_L_d_ypred")
+
+    def deriv(total: Node, out: Node) -> Node:  # deriv_sigmoid takes the neuron's sum
+        return slope("sigmoid", total, inp=total, out=out, style="deriv_sigmoid({at})",
+                     takes="in")
+
+    def d(name: str, factor: Node | None, total: Node, out: Node) -> Node:
+        local = deriv(total, out)
+        return (local if factor is None else slope("linear", factor) * local).named(name)
+
+    o1 = {"w5": d("d_ypred_d_w5", h1, sum_o1, y_pred),
+          "w6": d("d_ypred_d_w6", h2, sum_o1, y_pred), "b3": d("d_ypred_d_b3", None, sum_o1,
+                                                                y_pred)}
+    d_ypred_d_h1 = d("d_ypred_d_h1", w["w5"], sum_o1, y_pred)
+    d_ypred_d_h2 = d("d_ypred_d_h2", w["w6"], sum_o1, y_pred)
+    hidden = {"w1": (d_ypred_d_h1, d("d_h1_d_w1", x0, sum_h1, h1)),
+              "w2": (d_ypred_d_h1, d("d_h1_d_w2", x1, sum_h1, h1)),
+              "b1": (d_ypred_d_h1, d("d_h1_d_b1", None, sum_h1, h1)),
+              "w3": (d_ypred_d_h2, d("d_h2_d_w3", x0, sum_h2, h2)),
+              "w4": (d_ypred_d_h2, d("d_h2_d_w4", x1, sum_h2, h2)),
+              "b2": (d_ypred_d_h2, d("d_h2_d_b2", None, sum_h2, h2))}
+    q = {"d_L_d_ypred": d_L_d_ypred}
+    for p in _ORDER:
+        if p in hidden:
+            q[f"d_L_d_{p}"] = (d_L_d_ypred * hidden[p][0] * hidden[p][1]).named(f"d_L_d_{p}")
+        else:
+            q[f"d_L_d_{p}"] = (d_L_d_ypred * o1[p]).named(f"d_L_d_{p}")
+    return g.computation(**q)
 
 _HEADER = '''
     import numpy as np
@@ -324,7 +371,7 @@ def _exercise(name: str, title: str, statement: str, statement_zh: str, starter:
         statement_zh=text(statement_zh) + text(_RETURNS_ZH),
         entry="OurNeuralNetwork", starter=text(starter), solution=text(_SOLUTION),
         quantities=QUANTITIES, cases=_cases, expected=_expected, numerical=_numerical,
-        mistakes=_MISTAKES, find_the_bug=find_the_bug, graph=_graph,
+        mistakes=_MISTAKES, find_the_bug=find_the_bug, graph=_graph, computation=_computation,
         # an OurNeuralNetwork() given the case's weights, then partials(x, y_true)
         protocol="class-partials",
         protocol_args={"params": "params", "method": "partials", "args": ["x", "y_true"]},
