@@ -41,7 +41,8 @@ DOCUMENT_EXERCISES = [
     "function-broadcast-add",
 ]
 #: Quantities computed outside the graph: bug-004's loss after 200 steps.
-OUTSIDE = {"bug-004-blog-network": {"loss_curve"}}
+OUTSIDE = {"bug-004-blog-network": {"loss_curve"}, "layer-lstm-cell-backward": {"dgates"},
+           "manual-mlp-batchnorm": {"demb", "dC"}}
 
 
 # --------------------------------------------------------------------------- the oracle
@@ -266,7 +267,7 @@ HANDWRITTEN: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "right only for a batch of one": (
         "function-broadcast-add", "grad_b = grad_output.sum(axis=0)",
         "grad_b = grad_output.mean(axis=0)", "grad_b", "mean_for_sum",
-        "In case batch of one this mistake changes nothing", "在用例 batch of one 中"),
+        "Right in case batch of one, where this mistake changes nothing", "在用例 只有一个样本 中"),
     "not reduced over the batch": (
         "function-broadcast-add", "grad_b = grad_output.sum(axis=0)", "grad_b = grad_output",
         "grad_b", "batch_not_reduced", "not reduced over the batch", "没有对批次求和"),

@@ -15,10 +15,11 @@ from ...nn import functional as F
 from ...nn.rnn import LSTMCell, _lstm_step, _project
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, slope
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
-from .common import sigmoid, text
-from .layers import bilingual, from_graph, grads, labelled, leaf, named, through
+from .common import bilingual, sigmoid, text
+from .layers import batch_matmul, from_graph, grads, labelled, leaf, named, through
 
 # --------------------------------------------------------------------------- conv2d
 
@@ -301,6 +302,29 @@ def _lstm_expected(case: Case) -> Values:
     return out
 
 
+def _lstm_computation(case: Case) -> Computation:
+    """The gradients downstream of the gates, from dgates (outside the computation: it
+    joins the four gates' blocks, which the computation's nodes do not express)."""
+    i = case.inputs
+    hs = i["h_prev"].shape[1]
+    gates = (i["x"] @ i["weight_ih"].T + i["bias_ih"] + i["h_prev"] @ i["weight_hh"].T
+             + i["bias_hh"])
+    f_, o_ = sigmoid(gates[:, hs:2 * hs]), sigmoid(gates[:, 3 * hs:])
+    c_ = f_ * i["c_prev"] + sigmoid(gates[:, :hs]) * np.tanh(gates[:, 2 * hs:3 * hs])
+    g = Graph(i)
+    dh, dc = g.input("dh", role="grad_output"), g.input("dc", role="grad_output")
+    o, f, c = g.input("o", o_), g.input("f", f_), g.input("c", c_)
+    tc = g.input("np.tanh(c)", np.tanh(c_))
+    dgates = g.input("dgates", _lstm_expected(case)["dgates"])
+    x, h_prev = g.input("x"), g.input("h_prev")
+    dc_total = (dc + dh * o * slope("tanh", tc, inp=c, out=tc)).named("dc_total")
+    return g.computation(
+        dc_prev=dc_total * f, dweight_ih=batch_matmul(dgates.T, x),
+        dweight_hh=batch_matmul(dgates.T, h_prev), dbias_ih=dgates.sum(axis=0, batch=True),
+        dbias_hh=dgates.sum(axis=0, batch=True), dx=dgates @ g.input("weight_ih"),
+        dh_prev=dgates @ g.input("weight_hh"))
+
+
 def _lstm_numerical(case: Case) -> Values:
     i = case.inputs
     dh, dc = Tensor(i["dh"]), Tensor(i["dc"])
@@ -411,6 +435,7 @@ LSTM_CELL = register(Exercise(
     cases=_lstm_cases,
     expected=_lstm_expected,
     graph=_lstm_graph,
+    computation=_lstm_computation,
     numerical=_lstm_numerical,
     mistakes=bilingual({
         Msg("the forget gate's gradient used the new c: df = dc * c_prev * f*(1-f), since "

@@ -12,7 +12,7 @@ wrong is the first step of the learner's derivation that went astray.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -20,21 +20,10 @@ from ...gradcheck import numerical_grad
 from ...nn import functional as F
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, Node, exp
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
-from .common import text
-
-Mistakes = dict[str, Callable[[Case], Values]]
-
-
-def bilingual(entries: dict[Msg, Callable[[Case], Values]]) -> Mistakes:
-    """The exercise's own mistakes, each hint in both languages.
-
-    ``Exercise.mistakes`` is typed with ``str`` keys while the hints migrate to ``Msg``
-    (``Failure.hint`` takes either); the cast only tells the type checker so.
-    """
-    return cast(Mistakes, entries)
-
+from .common import bilingual, text
 
 # The cases' labels in Chinese (the report shows them in the learner's language).
 LABELS_ZH = {
@@ -82,7 +71,7 @@ def leaf(a: Any) -> Tensor:
     return Tensor(np.array(a), requires_grad=True)
 
 
-Graph = Callable[[Case], tuple[Tensor, dict[str, Tensor]]]
+Network = Callable[[Case], tuple[Tensor, dict[str, Tensor]]]
 
 
 def named(t: Tensor, name: str) -> Tensor:
@@ -96,7 +85,7 @@ def through(out: Tensor, dout: np.ndarray) -> Tensor:
     return named((named(out, "out") * named(Tensor(dout), "dout")).sum(), "sum(out * dout)")
 
 
-def from_graph(graph: Graph) -> Callable[[Case], Values]:
+def from_graph(graph: Network) -> Callable[[Case], Values]:
     """The expected values: one backward pass through the exercise's network, each
     quantity the gradient of its tensor."""
     def expected(case: Case) -> Values:
@@ -105,6 +94,20 @@ def from_graph(graph: Graph) -> Callable[[Case], Values]:
         return grads(**tensors)
 
     return expected
+
+
+def batch_matmul(a: Node, b: Node) -> Node:
+    """``a @ b`` where the product sums over the examples of a batch (a weight's gradient):
+    the diagnosis then knows "not summed" and "averaged" as edits of it."""
+    m = a @ b
+    m.attrs["batch"] = True
+    return m
+
+
+def softmax_rows(logits: Node, name: str) -> Node:
+    """The softmax of each row, shifted by the row's maximum, as a node named ``name``."""
+    e = exp(logits - logits.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).named(name)
 
 
 def grads(**tensors: Tensor) -> Values:
@@ -149,6 +152,16 @@ def _ce_cases() -> list[Case]:
 def _ce_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
     logits = named(leaf(case.inputs["logits"]), "logits")
     return named(F.cross_entropy(logits, case.inputs["targets"]), "loss"), {"dlogits": logits}
+
+
+def _ce_computation(case: Case) -> Computation:
+    i = case.inputs
+    z = i["logits"]
+    g = Graph(i)
+    logits = g.input("logits")
+    onehot = g.input("onehot(targets)", np.eye(z.shape[1])[i["targets"]])
+    n = g.input("N", float(z.shape[0]))
+    return g.computation(dlogits=(softmax_rows(logits, "softmax(logits)") - onehot) / n)
 
 
 def _ce_numerical(case: Case) -> Values:
@@ -214,6 +227,7 @@ CROSS_ENTROPY = register(Exercise(
     cases=_ce_cases,
     expected=from_graph(_ce_graph),
     graph=_ce_graph,
+    computation=_ce_computation,
     numerical=_ce_numerical,
     mistakes=bilingual({
         Msg("the mean is missing: F.cross_entropy averages over the N rows, so the gradient "
@@ -280,6 +294,29 @@ def _norm_leaves(case: Case) -> tuple[Tensor, Tensor, Tensor]:
     i = case.inputs
     return (named(leaf(i["x"]), "x"), named(leaf(i["gamma"]), "gamma"),
             named(leaf(i["beta"]), "beta"))
+
+
+def _norm_dx(g: Graph, case: Case, axis: int) -> tuple[Node, Node, Node]:
+    """dout, xhat and dx of a normalisation along ``axis`` (BatchNorm 0, LayerNorm -1)."""
+    i = case.inputs
+    x_ = i["x"]
+    x = g.input("x")
+    dout = g.input("dout", role="grad_output")
+    gamma = g.input("gamma")
+    std = g.input("std", np.sqrt(x_.var(axis=axis, keepdims=True) + i["eps"]))
+    n = g.input("N" if axis == 0 else "D", float(x_.shape[axis]))
+    xhat = ((x - x.mean(axis=axis, keepdims=True)) / std).named("xhat")
+    dxhat = (dout * gamma).named("dxhat")
+    dx = (n * dxhat - dxhat.sum(axis=axis, keepdims=True)
+          - xhat * (dxhat * xhat).sum(axis=axis, keepdims=True)) / (n * std)
+    return dout, xhat, dx
+
+
+def _bn_computation(case: Case) -> Computation:
+    g = Graph(case.inputs)
+    dout, xhat, dx = _norm_dx(g, case, 0)
+    return g.computation(dbeta=dout.sum(axis=0, batch=True),
+                         dgamma=(dout * xhat).sum(axis=0, batch=True), dx=dx)
 
 
 def _bn_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
@@ -397,6 +434,7 @@ BATCHNORM = register(Exercise(
     cases=_bn_cases,
     expected=from_graph(_bn_graph),
     graph=_bn_graph,
+    computation=_bn_computation,
     numerical=_bn_numerical,
     mistakes=bilingual({
         Msg("the unbiased variance (divided by N-1): in training BatchNorm normalises with "
@@ -451,6 +489,21 @@ def _ln_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
     x, gamma, beta = _norm_leaves(case)
     out = F.layer_norm(x, (x.shape[-1],), gamma, beta, eps=case.inputs["eps"])
     return through(out, case.inputs["dout"]), {"dbeta": beta, "dgamma": gamma, "dx": x}
+
+
+def _ln_computation(case: Case) -> Computation:
+    i = case.inputs
+    x, d = i["x"], i["x"].shape[-1]
+    g = Graph(i)
+    _, _, dx = _norm_dx(g, case, -1)
+    # dbeta and dgamma sum over every axis but the last: written over the rows, one
+    # structure holds the (N, D) cases and the (batch, time, D) one alike
+    xhat = (x - x.mean(axis=-1, keepdims=True)) / np.sqrt(x.var(axis=-1, keepdims=True)
+                                                          + i["eps"])
+    dout_rows = g.input("dout.reshape(-1, D)", i["dout"].reshape(-1, d), role="grad_output")
+    xhat_rows = g.input("xhat.reshape(-1, D)", xhat.reshape(-1, d))
+    return g.computation(dbeta=dout_rows.sum(axis=0, batch=True),
+                         dgamma=(dout_rows * xhat_rows).sum(axis=0, batch=True), dx=dx)
 
 
 def _ln_numerical(case: Case) -> Values:
@@ -537,6 +590,7 @@ LAYERNORM = register(Exercise(
     cases=_ln_cases,
     expected=from_graph(_ln_graph),
     graph=_ln_graph,
+    computation=_ln_computation,
     numerical=_ln_numerical,
     mistakes=bilingual({
         Msg("the unbiased variance (divided by D-1): LayerNorm uses the biased variance, "
@@ -578,6 +632,17 @@ def _emb_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
     weight = named(leaf(case.inputs["weight"]), "weight")
     out = F.embedding(case.inputs["idx"], weight)
     return through(out, case.inputs["dout"]), {"dweight": weight}
+
+
+def _emb_computation(case: Case) -> Computation:
+    """The scatter-add as a product: row r of onehot(idx) picks the table row idx[r]."""
+    i = case.inputs
+    idx, w = i["idx"], i["weight"]
+    g = Graph(i)
+    onehot = g.input("onehot(idx)", np.eye(w.shape[0])[idx.reshape(-1)])
+    dout = g.input("dout.reshape(-1, D)", i["dout"].reshape(-1, w.shape[1]),
+                   role="grad_output")
+    return g.computation(dweight=batch_matmul(onehot.T, dout))
 
 
 def _emb_numerical(case: Case) -> Values:
@@ -639,6 +704,7 @@ EMBEDDING = register(Exercise(
     cases=_emb_cases,
     expected=from_graph(_emb_graph),
     graph=_emb_graph,
+    computation=_emb_computation,
     numerical=_emb_numerical,
     mistakes=bilingual({
         Msg("a repeated index kept only one of its gradients: dweight[idx] += dout writes each "

@@ -21,10 +21,11 @@ from ...gradcheck import numerical_grad
 from ...nn import functional as F
 from ...tensor import Tensor
 from .. import register
+from ..computation import Computation, Graph, const, slope
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
-from .common import text
-from .layers import bilingual, labelled
+from .common import bilingual, text
+from .layers import batch_matmul, labelled, softmax_rows
 
 EPS = 1e-5
 
@@ -145,6 +146,43 @@ def _forward(i: dict[str, Any]) -> dict[str, np.ndarray]:
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
     v["probs"] = e / e.sum(axis=1, keepdims=True)
     return v
+
+
+def _computation(case: Case) -> Computation:
+    """Every gradient down to dW1, in the starter's names. demb and dC stay outside: they
+    reshape dembcat and scatter it into C's rows, which the computation's nodes do not
+    express."""
+    i = case.inputs
+    v = _forward(i)
+    g = Graph(i)
+    logits = g.input("logits", v["h"] @ i["W2"] + i["b2"])
+    onehot = g.input("onehot(Yb)", _onehot(case))
+    n = g.input("n", float(i["Xb"].shape[0]))
+    h, hpreact = g.input("h", v["h"]), g.input("hpreact", v["hpreact"])
+    bnraw, bngain = g.input("bnraw", v["bnraw"]), g.input("bngain")
+    bndiff, bnvar_inv = g.input("bndiff", v["bndiff"]), g.input("bnvar_inv", v["bnvar_inv"])
+    pow15 = g.input("(bnvar + eps) ** -1.5", (v["bnvar"] + EPS) ** -1.5)
+    ones = g.input("np.ones_like(hprebn)", np.ones_like(v["hprebn"]))
+    embcat = g.input("embcat", v["embcat"])
+    q = {}
+    q["dlogits"] = (softmax_rows(logits, "probs") - onehot) / n
+    q["dh"] = q["dlogits"] @ g.input("W2").T
+    q["dW2"] = batch_matmul(h.T, q["dlogits"])
+    q["db2"] = q["dlogits"].sum(axis=0, batch=True)
+    q["dhpreact"] = q["dh"] * slope("tanh", h, inp=hpreact, out=h)
+    q["dbngain"] = (q["dhpreact"] * bnraw).sum(axis=0, keepdims=True, batch=True)
+    q["dbnbias"] = q["dhpreact"].sum(axis=0, keepdims=True, batch=True)
+    q["dbnraw"] = q["dhpreact"] * bngain
+    q["dbnvar_inv"] = (q["dbnraw"] * bndiff).sum(axis=0, keepdims=True, batch=True)
+    q["dbnvar"] = q["dbnvar_inv"] * const(-0.5) * pow15
+    q["dbndiff2"] = ones * q["dbnvar"] / n
+    q["dbndiff"] = q["dbnraw"] * bnvar_inv + const(2) * bndiff * q["dbndiff2"]
+    q["dbnmeani"] = -q["dbndiff"].sum(axis=0, keepdims=True)
+    q["dhprebn"] = q["dbndiff"] + ones * q["dbnmeani"] / n
+    q["dembcat"] = q["dhprebn"] @ g.input("W1").T
+    q["dW1"] = batch_matmul(embcat.T, q["dhprebn"])
+    # each named as the starter names it, so a later formula reads "dlogits @ W2.T"
+    return g.computation(**{k: node.named(k) for k, node in q.items()})
 
 
 def _onehot(case: Case) -> np.ndarray:
@@ -321,4 +359,5 @@ MANUAL_MLP = register(Exercise(
             _dc_not_accumulated,
     }),
     graph=_graph,
+    computation=_computation,
 ))
