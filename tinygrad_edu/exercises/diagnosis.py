@@ -352,18 +352,37 @@ def tolerance(got: np.ndarray) -> float:
     return max(1e-6, float(np.sqrt(np.finfo(dtype).eps)))
 
 
-def same(got: Any, value: Any) -> bool:
-    """Does ``got`` (the learner's) equal ``value``, relative to the value's scale?"""
+def same(got: Any, value: Any, reach: float = 0.0) -> bool:
+    """Does ``got`` (the learner's) equal ``value``, relative to the value's scale?
+
+    ``reach`` is the largest magnitude in the case (its inputs): a value computed by
+    cancelling numbers that large (``1 - out`` with ``out`` near 1) is only known to a few
+    roundings of it, so differences below that are not told apart.
+    """
     got = np.asarray(got)
     value = np.asarray(value, dtype=np.float64)
     if got.shape != value.shape:
         return False
     rtol = tolerance(got)
+    eps = float(np.finfo(got.dtype if np.issubdtype(got.dtype, np.floating)
+                         else np.float64).eps)
     with np.errstate(all="ignore"):
         finite = np.abs(value[np.isfinite(value)])
         scale = float(finite.max()) if finite.size else 1.0
-        return bool(np.allclose(got.astype(np.float64), value, rtol=rtol,
-                                atol=rtol * max(scale, 1e-30), equal_nan=True))
+        atol = max(rtol * scale, 64 * eps * reach, 1e-300)
+        return bool(np.allclose(got.astype(np.float64), value, rtol=rtol, atol=atol,
+                                equal_nan=True))
+
+
+def _reach(env: Mapping[str, Any]) -> float:
+    """The largest finite magnitude among a case's inputs."""
+    largest = 0.0
+    for v in env.values():
+        a = np.abs(np.asarray(v, dtype=np.float64))
+        a = a[np.isfinite(a)]
+        if a.size:
+            largest = max(largest, float(a.max()))
+    return largest
 
 
 # --------------------------------------------------------------------------- the search
@@ -395,6 +414,7 @@ class _Prepared:
     comps: dict[str, Computation]
     bases: dict[str, dict[Node, np.ndarray]]
     others: dict[str, dict[str, np.ndarray]]  # expected quantities outside the computation
+    titles: dict[str, Msg]  # each case's label in both languages
 
 
 def _prepare(ex: Any) -> _Prepared:
@@ -410,7 +430,8 @@ def _prepare(ex: Any) -> _Prepared:
     others = {c.label: ({q: np.asarray(v, dtype=np.float64) for q, v in
                          ex.expected(c).items() if q in outside} if outside else {})
               for c in cases}
-    return _Prepared([c.label for c in cases], structure, comps, bases, others)
+    titles = {c.label: getattr(c, "title", None) or Msg.of(c.label) for c in cases}
+    return _Prepared([c.label for c in cases], structure, comps, bases, others, titles)
 
 
 _PREPARED: dict[str, _Prepared] = {}
@@ -461,7 +482,8 @@ def _search(p: _Prepared, results: Mapping[str, Mapping[str, Any]], qs: list[str
     labels = [lb for lb in p.labels if quantity in results.get(lb, {})]
     got = {lb: np.asarray(results[lb][quantity]) for lb in labels}
     expected = {lb: p.bases[lb][p.structure.quantities[quantity]] for lb in labels}
-    wrong = [lb for lb in labels if not same(got[lb], expected[lb])]
+    reach = {lb: _reach(p.comps[lb].env) for lb in labels}
+    wrong = [lb for lb in labels if not same(got[lb], expected[lb], reach[lb])]
     right = [lb for lb in labels if lb not in wrong]
     if not wrong:
         return None
@@ -483,7 +505,7 @@ def _search(p: _Prepared, results: Mapping[str, Mapping[str, Any]], qs: list[str
                 value = p.comps[lb].evaluate(new_root, {}, p.bases[lb])
             except (ValueError, IndexError, TypeError, FloatingPointError):
                 value = None
-            if value is not None and same(got[lb], value):
+            if value is not None and same(got[lb], value, reach[lb]):
                 matched.append(lb)
             elif lb == lead:
                 break
@@ -523,12 +545,12 @@ M = {
         "逆着梯度走。"),
     "lr_missing": Msg(
         "the learning rate {lr} is missing: your {q} equals {expr}; the computation is "
-        "{right}.",
-        "漏掉了学习率 {lr}：你的 {q} 等于 {expr}；正确的算法是 {right}。"),
+        "{owner}.",
+        "漏掉了学习率 {lr}：你的 {q} 等于 {expr}；正确的算法是 {owner}。"),
     "lr_twice": Msg(
         "the learning rate {lr} is applied twice: your {q} equals {expr}; the computation is "
-        "{right}.",
-        "学习率 {lr} 乘了两次：你的 {q} 等于 {expr}；正确的算法是 {right}。"),
+        "{owner}.",
+        "学习率 {lr} 乘了两次：你的 {q} 等于 {expr}；正确的算法是 {owner}。"),
     "lr_hardcoded": Msg(
         "the learning rate is hard-coded to {document}, the document's value: your {q} "
         "equals {expr}; use the argument {lr} (the cases set it to {value}).",
@@ -562,8 +584,8 @@ M = {
         "{factor}：{right}。"),
     "local_dropped": Msg(
         "the local derivative {factor} is missing: your {q} equals {expr}; the computation "
-        "is {right}.",
-        "漏掉了局部导数 {factor}：你的 {q} 等于 {expr}；正确的算法是 {right}。"),
+        "is {owner}.",
+        "漏掉了局部导数 {factor}：你的 {q} 等于 {expr}；正确的算法是 {owner}。"),
     "local_sign": Msg(
         "sign flipped: your {q} equals {expr}: the local derivative {wrong} is minus {right}.",
         "符号反了：你的 {q} 等于 {expr}：局部导数 {wrong} 恰好是 {right} 的相反数。"),
@@ -624,19 +646,18 @@ M = {
         "转置了：你的 {got_shape} 矩阵是正确的 {expected_shape} 矩阵的转置：你的 {q} 等于 "
         "{expr}，而不是 {right}。"),
     "neighbour": Msg(
-        "wrong variable: your {q} equals {expr}: it uses {used} where {right} uses {old}.",
-        "用错了变量：你的 {q} 等于 {expr}：在 {right} 用 {old} 的地方，你用了 {used}。"),
+        "wrong variable: your {q} equals {expr}: it uses {used} where {owner} uses {old}.",
+        "用错了变量：你的 {q} 等于 {expr}：在 {owner} 中用 {old} 的地方，你用了 {used}。"),
     "factor_dropped": Msg(
         "a factor is missing: your {q} equals {expr}, without {factor}; the computation is "
-        "{right}.",
-        "漏掉了一个因子：你的 {q} 等于 {expr}，少了 {factor}；正确的算法是 {right}。"),
+        "{owner}.",
+        "漏掉了一个因子：你的 {q} 等于 {expr}，少了 {factor}；正确的算法是 {owner}。"),
     # pieces
     "with": Msg("{expr}, with {defs}", "{expr}，其中 {defs}"),
     "partial": Msg(" This reproduces your values in case {matched}, but not in {unmatched}.",
                    "这能重现你在用例 {matched} 中的值，但重现不了 {unmatched} 中的。"),
-    "right_only": Msg(" (In case {right} this mistake changes nothing: that is why your {q} "
-                      "is right there.)",
-                      "（在用例 {right} 中这个错误恰好不影响结果，所以你的 {q} 在那里是对的。）"),
+    "right_only": Msg(" (Right in case {right}, where this mistake changes nothing.)",
+                      "（在用例 {right} 中这个错误不影响结果，所以那里是对的。）"),
     "alternative": Msg(" (The same values come from {alt}.)", "（{alt} 也会得出同样的值。）"),
 }
 
@@ -659,11 +680,30 @@ def _edited_expression(f: Finding, structure: Computation, root: Node | None = N
     return M["with"].format(expr=main, defs=and_list(defs))
 
 
+def _owner(site: Node, root: Node) -> Node:
+    """The named node under ``root`` whose own definition holds ``site`` (the quantity
+    itself, or a named intermediate such as d_h2_d_w4): where the explanation points."""
+    for n in walk([root]):
+        if n.name is None or not n.args:
+            continue
+        todo, own = list(n.args), set()
+        while todo:
+            m = todo.pop()
+            own.add(m)
+            if m.name is None:
+                todo.extend(m.args)
+        if site in own:
+            return n
+    return root
+
+
 def _fields(f: Finding, structure: Computation, got: np.ndarray, expected: np.ndarray
             ) -> dict[str, Any]:
     e = f.edit
     site = e.site
+    owner = _owner(site, structure.quantities[f.quantity])
     fields: dict[str, Any] = {
+        "owner": f"{owner.name} = {owner.render(top=True)}",
         "q": f.quantity,
         "expr": _edited_expression(f, structure),
         "right": site.render(top=site.op not in ("input", "lr", "const")),
@@ -686,8 +726,12 @@ def _fields(f: Finding, structure: Computation, got: np.ndarray, expected: np.nd
 
 
 def describe(f: Finding, structure: Computation, got: np.ndarray, expected: np.ndarray,
-             lang_cases: bool = True) -> Hint:
-    """The finding as a hint in both languages, with its ``diagnosis``."""
+             titles: Mapping[str, Msg] | None = None) -> Hint:
+    """The finding as a hint in both languages, with its ``diagnosis`` (``titles``: the
+    cases' labels in both languages)."""
+    def cases(labels: Sequence[str]) -> Msg:
+        return and_list([(titles or {}).get(lb) or Msg.of(lb) for lb in labels])
+
     e = f.edit
     fields = _fields(f, structure, got, expected)
     key = e.kind
@@ -699,10 +743,10 @@ def describe(f: Finding, structure: Computation, got: np.ndarray, expected: np.n
         key = "mean_not_batch"
     msg = M[key].format(**fields)
     if f.unmatched:
-        msg = msg + M["partial"].format(matched=and_list(f.matched),
-                                        unmatched=and_list(f.unmatched))
+        msg = msg + M["partial"].format(matched=cases(f.matched),
+                                        unmatched=cases(f.unmatched))
     if f.right:
-        msg = msg + M["right_only"].format(q=f.quantity, right=and_list(f.right))
+        msg = msg + M["right_only"].format(q=f.quantity, right=cases(f.right))
     if f.alternatives:
         alt = f.alternatives[0]
         text = _edited_expression(f, structure, alt.apply(structure.quantities[f.quantity]))
@@ -737,7 +781,7 @@ def explain(ex: Any, results: Mapping[str, Mapping[str, Any]], quantity: str, ca
     words = [h for h, v in (variants or {}).items() if same(got, v)]
     if finding is None or case not in finding.matched:
         return diagnose(got.astype(np.float64), expected, ex.lr, variants)
-    hint = describe(finding, p.structure, got, expected)
+    hint = describe(finding, p.structure, got, expected, p.titles)
     for w in words:
         extra = Msg.of(w)
         hint = Hint(hint.en + " " + extra.en, hint.zh + extra.zh, diagnosis=hint.diagnosis)
