@@ -19,7 +19,16 @@ from ..computation import Computation, Graph, slope
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import bilingual, sigmoid, text
-from .layers import batch_matmul, from_graph, grads, labelled, leaf, named, through
+from .layers import (
+    batch_matmul,
+    from_graph,
+    grads,
+    labelled,
+    leaf,
+    named,
+    quantities,
+    through,
+)
 
 # --------------------------------------------------------------------------- conv2d
 
@@ -318,8 +327,8 @@ def _lstm_computation(case: Case) -> Computation:
     dgates = g.input("dgates", _lstm_expected(case)["dgates"])
     x, h_prev = g.input("x"), g.input("h_prev")
     dc_total = (dc + dh * o * slope("tanh", tc, inp=c, out=tc)).named("dc_total")
-    return g.computation(
-        dc_prev=dc_total * f, dweight_ih=batch_matmul(dgates.T, x),
+    return quantities(
+        g, dc_prev=dc_total * f, dweight_ih=batch_matmul(dgates.T, x),
         dweight_hh=batch_matmul(dgates.T, h_prev), dbias_ih=dgates.sum(axis=0, batch=True),
         dbias_hh=dgates.sum(axis=0, batch=True), dx=dgates @ g.input("weight_ih"),
         dh_prev=dgates @ g.input("weight_hh"))

@@ -104,6 +104,12 @@ def batch_matmul(a: Node, b: Node) -> Node:
     return m
 
 
+def quantities(g: Graph, **nodes: Node) -> Computation:
+    """The computation of these quantities, each node named as the learner names it (a
+    hint then reads "dx = ..." and a later formula "dlogits @ W2.T")."""
+    return g.computation(**{q: node.named(q) for q, node in nodes.items()})
+
+
 def softmax_rows(logits: Node, name: str) -> Node:
     """The softmax of each row, shifted by the row's maximum, as a node named ``name``."""
     e = exp(logits - logits.max(axis=1, keepdims=True))
@@ -161,7 +167,7 @@ def _ce_computation(case: Case) -> Computation:
     logits = g.input("logits")
     onehot = g.input("onehot(targets)", np.eye(z.shape[1])[i["targets"]])
     n = g.input("N", float(z.shape[0]))
-    return g.computation(dlogits=(softmax_rows(logits, "softmax(logits)") - onehot) / n)
+    return quantities(g, dlogits=(softmax_rows(logits, "softmax(logits)") - onehot) / n)
 
 
 def _ce_numerical(case: Case) -> Values:
@@ -315,8 +321,8 @@ def _norm_dx(g: Graph, case: Case, axis: int) -> tuple[Node, Node, Node]:
 def _bn_computation(case: Case) -> Computation:
     g = Graph(case.inputs)
     dout, xhat, dx = _norm_dx(g, case, 0)
-    return g.computation(dbeta=dout.sum(axis=0, batch=True),
-                         dgamma=(dout * xhat).sum(axis=0, batch=True), dx=dx)
+    return quantities(g, dbeta=dout.sum(axis=0, batch=True),
+                      dgamma=(dout * xhat).sum(axis=0, batch=True), dx=dx)
 
 
 def _bn_graph(case: Case) -> tuple[Tensor, dict[str, Tensor]]:
@@ -502,8 +508,8 @@ def _ln_computation(case: Case) -> Computation:
                                                           + i["eps"])
     dout_rows = g.input("dout.reshape(-1, D)", i["dout"].reshape(-1, d), role="grad_output")
     xhat_rows = g.input("xhat.reshape(-1, D)", xhat.reshape(-1, d))
-    return g.computation(dbeta=dout_rows.sum(axis=0, batch=True),
-                         dgamma=(dout_rows * xhat_rows).sum(axis=0, batch=True), dx=dx)
+    return quantities(g, dbeta=dout_rows.sum(axis=0, batch=True),
+                      dgamma=(dout_rows * xhat_rows).sum(axis=0, batch=True), dx=dx)
 
 
 def _ln_numerical(case: Case) -> Values:
@@ -642,7 +648,7 @@ def _emb_computation(case: Case) -> Computation:
     onehot = g.input("onehot(idx)", np.eye(w.shape[0])[idx.reshape(-1)])
     dout = g.input("dout.reshape(-1, D)", i["dout"].reshape(-1, w.shape[1]),
                    role="grad_output")
-    return g.computation(dweight=batch_matmul(onehot.T, dout))
+    return quantities(g, dweight=batch_matmul(onehot.T, dout))
 
 
 def _emb_numerical(case: Case) -> Values:

@@ -25,7 +25,7 @@ from ..computation import Computation, Graph, const, slope
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import bilingual, text
-from .layers import batch_matmul, labelled, softmax_rows
+from .layers import batch_matmul, labelled, quantities, softmax_rows
 
 EPS = 1e-5
 
@@ -181,8 +181,7 @@ def _computation(case: Case) -> Computation:
     q["dhprebn"] = q["dbndiff"] + ones * q["dbnmeani"] / n
     q["dembcat"] = q["dhprebn"] @ g.input("W1").T
     q["dW1"] = batch_matmul(embcat.T, q["dhprebn"])
-    # each named as the starter names it, so a later formula reads "dlogits @ W2.T"
-    return g.computation(**{k: node.named(k) for k, node in q.items()})
+    return quantities(g, **q)
 
 
 def _onehot(case: Case) -> np.ndarray:
