@@ -602,10 +602,11 @@ M = {
         "{right}.",
         "少了一个因子 2：你的 {q} 等于 {expr}：用了 {wrong}，而应当是 {right}。"),
     "mean_for_sum": Msg(
-        "averaged over the batch: your {q} equals {expr}, the sum over the N examples "
-        "divided by N (a ratio of 1/N); {right} adds up the contributions of every example.",
-        "对批次取了平均：你的 {q} 等于 {expr}，即对 N 个样本求和后又除以了 N（比值为 "
-        "1/N）；{right} 是把每个样本的贡献加起来。"),
+        "averaged over the batch: your {q} equals {expr}, the sum over the {n} examples "
+        "divided by {n} (a ratio of 1/{n}); {right} adds up the contributions of every "
+        "example.",
+        "对批次取了平均：你的 {q} 等于 {expr}，即对 {n} 个样本求和后又除以了 {n}（比值为 "
+        "1/{n}）；{right} 是把每个样本的贡献加起来。"),
     "batch_not_reduced": Msg(
         "not reduced over the batch: your {q} has shape {got_shape}, one value per example "
         "({expr}); {right} sums the examples' contributions, shape {expected_shape}.",
@@ -720,6 +721,12 @@ def _fields(f: Finding, structure: Computation, got: np.ndarray, expected: np.nd
             node = site.attrs.get(key)
             fields[key] = node.render(top=False) if node is not None else "x"
         fields["fn"] = site.attrs["fn"]
+    if e.kind == "mean_for_sum":  # the batch size, from the ratio of the values
+        with np.errstate(all="ignore"):
+            i = int(np.argmax(np.abs(expected))) if expected.size else 0
+            ratio = float(np.ravel(expected)[i] / np.ravel(got)[i]) if got.shape == \
+                expected.shape and expected.size else float("nan")
+        fields["n"] = str(round(ratio)) if np.isfinite(ratio) and ratio >= 1.5 else "N"
     if e.kind == "local_dropped" and "factor" not in fields:
         fields["factor"] = site.render(top=False)
     return fields
