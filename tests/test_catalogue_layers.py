@@ -523,3 +523,25 @@ def test_the_manual_mlp_is_graded_in_isolation(tmp_path: Path) -> None:
     results = json.loads(proc.stdout)
     n = len(EXERCISES[name].cases()) * len(EXERCISES[name].quantities)
     assert len(results["tests"]) == n and results["score"] == n
+
+
+#: wrong answer -> words of the hint found by editing the exercise's computation, in the
+#: learner's own notation (the exercise's words follow them)
+FROM_THE_COMPUTATION = {
+    "mlp: tanh slope at hpreact": "your dhpreact equals dh * (1 - hpreact*hpreact)",
+    "mlp: dW2 transposed": "your dW2 equals dlogits.T @ h, not h.T @ dlogits",
+    "mlp: dbngain without keepdims": "(dhpreact * bnraw).sum(axis=0, keepdims=True)",
+    "lstm: dweight_ih transposed": "your dweight_ih equals x.T @ dgates",
+    "lstm: dc_prev without the path through h": "dc_prev = dc_total * f",
+    "bn: dbeta as a mean": "your dbeta equals dout.mean(axis=0)",
+}
+
+
+@pytest.mark.parametrize("key", list(FROM_THE_COMPUTATION))
+def test_hint_from_the_computation_is_in_the_learners_notation(key: str) -> None:
+    w = WRONG[key]
+    result = exercises.check(w.exercise, _answer(w))
+    assert result.failure is not None and result.failure.quantity == w.quantity
+    hint = tr(result.failure.hint, "en") or ""
+    assert FROM_THE_COMPUTATION[key] in hint, hint
+    assert re.search(r"[\u4e00-\u9fff]", tr(result.failure.hint, "zh") or "")
