@@ -389,3 +389,30 @@ def test_a_msg_reads_like_the_string_it_replaced() -> None:
     assert bool(Msg("", "只有中文")) and not Msg("", "")
     with pytest.raises(AttributeError, match="no attribute 'diagnosis'"):
         m.diagnosis  # noqa: B018
+
+
+def test_quantities_wrong_through_the_first_mistake_share_one_line() -> None:
+    # document 001's slope taken at the pre-activation: l2_delta is wrong, and every quantity
+    # computed from it is wrong through the same edit: one line names them, not one each
+    import numpy as _np
+
+    def nonlin(x: np.ndarray, deriv: bool = False) -> np.ndarray:
+        return x * (1 - x) if deriv else 1 / (1 + _np.exp(-x))
+
+    def deltas(l0: np.ndarray, y: np.ndarray, syn0: np.ndarray, syn1: np.ndarray) -> tuple:
+        l1 = nonlin(l0.dot(syn0))
+        l2 = nonlin(l1.dot(syn1))
+        l2_delta = (y - l2) * nonlin(l1.dot(syn1), deriv=True)
+        l1_error = l2_delta.dot(syn1.T)
+        l1_delta = l1_error * nonlin(l1, deriv=True)
+        return l2_delta, l1_error, l1_delta, l1.T.dot(l2_delta), l0.T.dot(l1_delta)
+
+    with np.errstate(all="ignore"):
+        r = check_object(EXERCISES["iamtrask-3layer-deltas"], deltas)
+    assert r.failure is not None and r.failure.quantity == "l2_delta"
+    also = [ln for ln in r.report(lang="en").splitlines() if ln.startswith("  also:")]
+    assert also == ["  also: l1_error, l1_delta, syn1_update and syn0_update are wrong through "
+                    "the same mistake (computed from your l2_delta)"]
+    also_zh = [ln for ln in r.report(lang="zh").splitlines() if ln.startswith("  另外")]
+    assert also_zh == ["  另外：l1_error、l1_delta、syn1_update 和 syn0_update 也因同一个错误而出错"
+                       "（它们由你的 l2_delta 算出）"]

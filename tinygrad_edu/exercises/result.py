@@ -62,6 +62,9 @@ M = {
     "note_shape": Msg("yours has shape {got}, expected {expected}",
                       "你的形状是 {got}，应为 {expected}"),
     "colon": Msg(": ", "："),
+    "consequence": Msg("{quantities} {verb} wrong through the same mistake (computed from "
+                       "your {first})",
+                       "{quantities} 也因同一个错误而出错（它们由你的 {first} 算出）"),
     "all_right": Msg("  every quantity matches on every case.", "  每个用例的每个量都对。"),
     "numbers_differ": Msg("(as case {case} says it; the other cases differ only in the numbers)",
                            "（这是用例 {case} 的报错，其他用例只是数字不同）"),
@@ -192,6 +195,15 @@ def _diagnosis_of(item: Mapping[str, Any] | Failure) -> Any:
     return found if found is not None else getattr(get("hint"), "diagnosis", None)
 
 
+def _edit_key(item: Mapping[str, Any] | Failure) -> tuple[Any, ...] | None:
+    """The single edit a diagnosis found (its kind, where, and what it put there), or None:
+    two quantities with the same key are wrong through one mistake."""
+    d = _diagnosis_of(item)
+    if not isinstance(d, Mapping) or d.get("kind") is None:
+        return None
+    return (str(d.get("kind")), str(d.get("site")), str(d.get("replacement")))
+
+
 def _jsonable(value: Any, lang: str) -> Any:
     """``value`` with every Msg in ``lang`` and every NumPy value a plain number or list."""
     if isinstance(value, Msg):
@@ -285,10 +297,16 @@ class CheckResult:
         given = {t for t in (_text(n, lang) for n in self.notes) if t}
         bodies: dict[str, list[tuple[str, str]]] = {}
         seen: set[tuple[str, str]] = set()  # (quantity, body without its numbers)
+        first_edit = _edit_key(f) if f is not None else None
+        consequences: list[str] = []  # later quantities the first failure's edit explains
         for c in self.checks:
             if c.get("status") != "fail" or c.get("first_failure"):
                 continue
             if f is not None and c.get("quantity") == f.quantity and c.get("case") == f.case:
+                continue
+            if first_edit is not None and _edit_key(c) == first_edit:
+                if c["quantity"] != f.quantity and c["quantity"] not in consequences:
+                    consequences.append(str(c["quantity"]))
                 continue
             hint = tr(_explanation(c), lang)
             got, exp = c.get("got_shape"), c.get("expected_shape")
@@ -314,6 +332,10 @@ class CheckResult:
             seen.add(key)
             bodies.setdefault(body, []).append((str(c["quantity"]), str(c["case"])))
         lines = []
+        if consequences and f is not None:  # one line, not the same explanation once each
+            verb = "is" if len(consequences) == 1 else "are"
+            lines.append(M["consequence"].format(quantities=and_list(consequences), verb=verb,
+                                                 first=f.quantity).text(lang))
         for body, where in bodies.items():
             cases = {case for _, case in where}
             if len(cases) == 1:
