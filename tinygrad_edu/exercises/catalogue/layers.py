@@ -6,7 +6,11 @@ Each exercise gives the layer's inputs and the gradient arriving at its output (
 values are the engine's own layers (``nn.functional``, ``nn.LSTMCell``) run forward in float64
 and differentiated by autograd; finite differences of the same forward are the second oracle.
 The gradients are listed in the order a backward pass produces them, so the first one reported
-wrong is the first step of the learner's derivation that went astray.
+wrong is the first step of the learner's derivation that went astray. Each exercise also has
+its network (``graph``, drawn beside a result) and, where the computation's nodes can express
+it, its reference computation (``computation``) for the diagnosis; the pieces the layer
+modules share (``labelled``, ``leaf``, ``through``, ``from_graph``, ``batch_matmul``,
+``quantities``) are defined here.
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ def leaf(a: Any) -> Tensor:
     return Tensor(np.array(a), requires_grad=True)
 
 
+# An exercise's network: the scalar to differentiate and the tensor behind each quantity.
 Network = Callable[[Case], tuple[Tensor, dict[str, Tensor]]]
 
 
