@@ -304,7 +304,7 @@ class CheckResult:
                 continue
             if f is not None and c.get("quantity") == f.quantity and c.get("case") == f.case:
                 continue
-            if first_edit is not None and _edit_key(c) == first_edit:
+            if f is not None and first_edit is not None and _edit_key(c) == first_edit:
                 if c["quantity"] != f.quantity and c["quantity"] not in consequences:
                     consequences.append(str(c["quantity"]))
                 continue
