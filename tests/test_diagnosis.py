@@ -190,7 +190,8 @@ def test_the_coverage_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert D.main(["--coverage", "function-broadcast-add"]) == 0
     out = capsys.readouterr().out
     lines = {ln.split()[0]: ln.split()[1:] for ln in out.splitlines()[1:]}
-    assert lines["batch_not_reduced"] == ["1", "1"] and lines["mean_for_sum"] == ["1", "1"]
+    assert lines["batch_not_reduced"][:2] == ["1", "1"]
+    assert lines["mean_for_sum"][:2] == ["1", "1"]
 
 
 # --------------------------------------------------------------------------- learner files

@@ -877,12 +877,13 @@ def hinted_right(ex: Any, mutant: Mutant, hint: Any) -> bool:
 
 def coverage(names: Sequence[str] | None = None, stream: Any = None) -> dict[str, list[int]]:
     """Every exercise's mutants through ``check_values``: per kind of edit, how many were
-    generated and how many got a hint naming that edit (or one with the same values)."""
+    generated, how many got a hint naming that edit or one with the same values on every
+    case ("hinted right"), and how many named that very kind ("same kind")."""
     from . import EXERCISES
     from .core import check_values
 
     stream = stream or sys.stdout
-    table: dict[str, list[int]] = {kind: [0, 0] for kind in KINDS}
+    table: dict[str, list[int]] = {kind: [0, 0, 0] for kind in KINDS}
     for name, ex in EXERCISES.items():
         if ex.computation is None or (names and name not in names):
             continue
@@ -890,14 +891,18 @@ def coverage(names: Sequence[str] | None = None, stream: Any = None) -> dict[str
             result = check_values(ex, m.results, m.case_errors)
             f = result.failure
             right = f is not None and f.quantity == m.quantity and hinted_right(ex, m, f.hint)
+            diagnosis = getattr(f.hint, "diagnosis", None) if f is not None else None
             table[m.edit.kind][0] += 1
             table[m.edit.kind][1] += int(right)
-    print(f"{'edit kind':<22} {'mutants':>8} {'hinted right':>13}", file=stream)
-    for kind, (n, ok) in table.items():
+            table[m.edit.kind][2] += int(right and isinstance(diagnosis, dict)
+                                         and diagnosis["kind"] == m.edit.kind)
+    print(f"{'edit kind':<22} {'mutants':>8} {'hinted right':>13} {'same kind':>10}",
+          file=stream)
+    for kind, (n, ok, exact) in table.items():
         if n:
-            print(f"{kind:<22} {n:>8} {ok:>13}", file=stream)
-    total = sum(n for n, _ in table.values()), sum(ok for _, ok in table.values())
-    print(f"{'all':<22} {total[0]:>8} {total[1]:>13}", file=stream)
+            print(f"{kind:<22} {n:>8} {ok:>13} {exact:>10}", file=stream)
+    total = [sum(row[i] for row in table.values()) for i in range(3)]
+    print(f"{'all':<22} {total[0]:>8} {total[1]:>13} {total[2]:>10}", file=stream)
     return table
 
 
