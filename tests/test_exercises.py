@@ -156,7 +156,7 @@ BROKEN = {
          "(grad_a, grad_b)")),
     "not a number": Broken(
         "sigmoid-derivative", "def slope(out):\n    return 'out * (1 - out)'\n",
-        ("case random", "slope is a value of type str, not an array of numbers")),
+        ("slope is a value of type str, not an array of real numbers",)),
     "missing function": Broken(
         "sigmoid-derivative", "def slopes(out):\n    return out * (1 - out)\n",
         ("does not define 'slope'",)),
@@ -414,8 +414,10 @@ def test_broken_file_gets_a_clear_message(results: dict[tuple[str, str], CheckRe
         report = result.report(lang="en")
         assert report.startswith(f"✗ {BROKEN[key].exercise}: your file could not be checked")
         assert all(ln in report for ln in text.splitlines())
+    elif not result.case_errors:  # a returned value that is no array fails its quantity
+        assert result.failure is not None and result.failure.index is None, result
+        text = Msg.of(result.failure.hint).en
     else:
-        assert result.case_errors, result
         text = "\n".join(f"case {k}: {v}" for k, v in result.case_errors.items())
         assert all(c["status"] == "error" for c in result.checks
                    if c["case"] in result.case_errors)

@@ -549,3 +549,48 @@ def test_bug_004_float32_steps_pass_with_their_loss_curve() -> None:
             values[case.label] = ex.call(entry, case)
     result = check_values(ex, values)
     assert result.passed, _message(result)
+
+
+_PARTIAL = '''
+import numpy as np
+
+
+def nonlin(x, deriv=False):
+    if deriv:
+        return x * (1 - x)
+    return 1 / (1 + np.exp(-x))
+
+
+def deltas(l0, y, syn0, syn1):
+    l1 = nonlin(np.dot(l0, syn0))
+    l2 = nonlin(np.dot(l1, syn1))
+    l2_delta = (y - l2) * nonlin(l2, deriv=True)
+    l1_error = l2_delta.dot(syn1.T)
+    return l2_delta, l1_error, ..., None, np.array([1j])
+'''
+
+
+@pytest.mark.parametrize("how", ["file", "object"])
+def test_an_unwritten_quantity_fails_alone_and_the_written_ones_are_scored(tmp_path, how) -> None:
+    # a learner half-way through a backward pass hears about what they have written: `...`,
+    # None and a complex array fail their own quantity, each with its reason
+    from tinygrad_edu.exercises import check
+
+    path = tmp_path / "partial.py"
+    path.write_text(_PARTIAL)
+    if how == "file":
+        r = check("iamtrask-3layer-deltas", path)
+    else:
+        namespace: dict[str, Any] = {}
+        exec(compile(_PARTIAL, str(path), "exec"), namespace)
+        r = check("iamtrask-3layer-deltas", namespace["deltas"])
+    assert r.error is None and not r.case_errors
+    status = {(c["case"], c["quantity"]): c["status"] for c in r.checks}
+    n_cases = len(EXERCISES["iamtrask-3layer-deltas"].cases())
+    assert [q for (_, q), s in status.items() if s == "pass"] == ["l2_delta", "l1_error"] * n_cases
+    assert r.failure is not None and r.failure.quantity == "l1_delta"
+    assert "`...`" in str(r.failure.hint) and r.failure.got_shape == r.failure.expected_shape
+    text = r.report(lang="en")
+    assert "syn1_update is None" in text and "syn0_update is a value of type ndarray, not an " \
+        "array of real numbers" in text
+    assert abs(r.score - 2 / 5) < 1e-12

@@ -134,13 +134,23 @@ class Exercise:
         results, in the learner's dtype (``protocols.run``). An answer that cannot be checked
         on this case (a wrong return value, an input changed in place) raises AnswerError,
         whose argument is the message in both languages (a ``Msg``)."""
+        values, errors = self.call_each(entry, case)
+        if errors:
+            raise AnswerError(next(iter(errors.values())))
+        return values
+
+    def call_each(self, entry: Any, case: Case) -> tuple[Values, dict[str, Any]]:
+        """As ``call``, but a quantity that could not be computed (still ``...``, a step of
+        the wrong shape) is left out with its reason, in the second dict, and the others are
+        returned: that quantity alone fails."""
         from . import protocols
 
         try:
-            return protocols.run(self.protocol, self.protocol_args, entry, self.entry,
-                                 self.quantities, case.inputs).values
+            outcome = protocols.run(self.protocol, self.protocol_args, entry, self.entry,
+                                    self.quantities, case.inputs)
         except protocols.AnswerError as e:
             raise AnswerError(e.message) from None
+        return outcome.values, dict(outcome.errors)
 
 
 class AnswerError(Exception):
@@ -562,8 +572,9 @@ def check_values(ex: Exercise, results: Mapping[str, Values],
                 why = (quantity_errors or {}).get(case.label, {}).get(q) or _NO_VALUE.format(q=q)
                 entry.update(status="fail", hint=why)
                 if failure is None:
+                    # no value, so no shape to compare: the hint says why it is missing
                     failure = Failure(case=case.label, quantity=q, index=None, got=None,
-                                      expected=None, got_shape=(),
+                                      expected=None, got_shape=tuple(exp.shape),
                                       expected_shape=tuple(exp.shape), hint=why)
                     entry["first_failure"] = True
                 continue

@@ -83,18 +83,20 @@ def check_object(ex: Exercise, answer: Any) -> CheckResult:
     entry = _entry_of(ex, answer)
     values: dict[str, dict[str, np.ndarray]] = {}
     errors: dict[str, Msg | str] = {}
+    quantity_errors: dict[str, dict[str, Any]] = {}
     for case in ex.cases():
         try:
             # NumPy's overflow warnings from the saturation cases are not shown, as a file's
             # are not: the values themselves are judged
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                values[case.label] = ex.call(entry, case)
+                values[case.label], quantity_errors[case.label] = ex.call_each(entry, case)
         except AnswerError as e:
             errors[case.label] = e.args[0] if e.args and isinstance(e.args[0], Msg) else str(e)
         except (Exception, SystemExit) as e:  # not KeyboardInterrupt: that is the learner's
             errors[case.label] = RAISED + learner_lines(e)
-    result = check_values(ex, values, {label: str(m) for label, m in errors.items()})
+    result = check_values(ex, values, {label: str(m) for label, m in errors.items()},
+                          quantity_errors)
     result.case_errors.update(errors)  # the messages in both languages, whatever core kept
     result.case_titles = case_titles(ex)
     return result

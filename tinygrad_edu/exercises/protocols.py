@@ -42,7 +42,7 @@ import numpy as np
 from ..tensor import Tensor
 from .i18n import Msg
 
-__all__ = ["PROTOCOLS", "AnswerError", "Outcome", "name_results", "run"]
+__all__ = ["PROTOCOLS", "AnswerError", "Outcome", "name_each", "name_results", "run"]
 
 Values = dict[str, np.ndarray]
 
@@ -88,15 +88,31 @@ def _as_array(q: str, v: Any) -> np.ndarray:
     data = v.data if isinstance(v, Tensor) else v
     if data is None or data is Ellipsis:
         raise AnswerError(Msg("{q} is {what}", "{q} 是{what}").format(q=q, what=_describe(data)))
+    not_numbers = Msg("{q} is {what}, not an array of real numbers",
+                      "{q} 是{what}，不是一个实数数组").format(q=q, what=_describe(v))
     try:
         arr = np.asarray(data)
-        if arr.dtype.kind not in "f":
-            arr = arr.astype(np.float64)
     except (TypeError, ValueError):
-        raise AnswerError(Msg("{q} is {what}, not an array of numbers",
-                              "{q} 是{what}，不是一个数值数组").format(
-            q=q, what=_describe(v))) from None
-    return arr
+        raise AnswerError(not_numbers) from None
+    if arr.dtype.kind == "f":
+        return arr
+    if arr.dtype.kind not in "iub":  # complex (its imaginary part would be lost), objects
+        raise AnswerError(not_numbers)
+    return arr.astype(np.float64)
+
+
+def name_each(entry: str, quantities: Sequence[str], result: Any) -> Outcome:
+    """As ``name_results``, but a quantity that is no array of numbers (still ``...``, None,
+    a string) fails that quantity only: the others are checked, so a learner who has written
+    the first gradients of a long backward pass already hears about them."""
+    values: Values = {}
+    errors: dict[str, Msg] = {}
+    for q, v in _returned(entry, quantities, result).items():
+        try:
+            values[q] = _as_array(q, v)
+        except AnswerError as e:
+            errors[q] = e.message
+    return Outcome(values, errors)
 
 
 def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
@@ -106,6 +122,12 @@ def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
     when there is one quantity; Tensors give their data. Float arrays keep their dtype;
     integers and lists of numbers become float64.
     """
+    return {q: _as_array(q, v) for q, v in _returned(entry, quantities, result).items()}
+
+
+def _returned(entry: str, quantities: Sequence[str], result: Any) -> dict[str, Any]:
+    """The learner's return value split into its quantities, or an AnswerError saying why
+    it cannot be (None, a wrong count, a dict without a key)."""
     names = ", ".join(quantities)
     if result is None:
         raise AnswerError(Msg("{entry} returned None: did you forget `return`? (expected "
@@ -133,7 +155,7 @@ def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
                               "order, or a dict)",
                               "{entry} 返回了{what}；应按顺序返回 {names}（一个 tuple，或一个 "
                               "dict）").format(entry=entry, what=_describe(result), names=names))
-    return {q: _as_array(q, v) for q, v in zip(quantities, values, strict=True)}
+    return dict(zip(quantities, values, strict=True))
 
 
 # ----------------------------------------------------------------------------- in place
@@ -206,9 +228,9 @@ class Call:
 def _call(c: Call) -> Outcome:
     originals, working = _copies(c.inputs)
     result = c.entry(**working)
-    values = name_results(c.entry_name, c.quantities, result)
+    outcome = name_each(c.entry_name, c.quantities, result)
     _check_inputs(originals, working, c.args.get("in_place_ok", ()))
-    return Outcome(values)
+    return outcome
 
 
 def _function_class(c: Call) -> Any:
@@ -336,9 +358,9 @@ def _class_partials(c: Call) -> Outcome:
         raise AnswerError(Msg("{name} has no method {method}", "{name} 没有方法 {method}")
                           .format(name=c.entry_name, method=c.args["method"]))
     result = method(*(working[a] for a in c.args["args"]))
-    values = name_results(f"{c.entry_name}.{c.args['method']}", c.quantities, result)
+    outcome = name_each(f"{c.entry_name}.{c.args['method']}", c.quantities, result)
     _check_inputs({a: originals[a] for a in c.args["args"]}, working)
-    return Outcome(values)
+    return outcome
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -184,10 +184,11 @@ def _talk(ex: Any, launch: Launch, proc: subprocess.Popen[bytes], req_w: int, re
             if "error" in answer:
                 run.case_errors[case.label] = _message(answer["error"])
                 continue
-            run.values[case.label] = _values(answer.get("values"), ex.quantities)
             errors = answer.get("errors") or {}
             if not isinstance(errors, dict) or not set(errors) <= set(ex.quantities):
                 raise _child.WireError("errors of unknown quantities")
+            run.values[case.label] = _values(answer.get("values"),
+                                             [q for q in ex.quantities if q not in errors])
             if errors:
                 run.quantity_errors[case.label] = {q: _message(m) for q, m in errors.items()}
     except _TimedOut:
