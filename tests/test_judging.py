@@ -594,3 +594,21 @@ def test_an_unwritten_quantity_fails_alone_and_the_written_ones_are_scored(tmp_p
     assert "syn1_update is None" in text and "syn0_update is a value of type ndarray, not an " \
         "array of real numbers" in text
     assert abs(r.score - 2 / 5) < 1e-12
+
+
+def test_an_overflow_to_nan_is_named_where_the_expected_value_is_finite() -> None:
+    # the unshifted softmax: exp(800) is inf, inf/inf is nan; the hint says an overflow
+    from tinygrad_edu.exercises import check
+
+    def dlogits(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        p = np.exp(logits)
+        p = p / p.sum(axis=1, keepdims=True)
+        p[np.arange(len(targets)), targets] -= 1
+        return p / len(targets)
+
+    with np.errstate(all="ignore"):
+        r = check("layer-cross-entropy-grad", dlogits)
+    assert r.failure is not None and r.failure.quantity == "dlogits"
+    assert r.failure.got is not None and np.isnan(r.failure.got)
+    assert "your dlogits has nan at element" in Msg.of(r.failure.hint).en
+    assert "溢出" in Msg.of(r.failure.hint).zh

@@ -531,6 +531,29 @@ _ORACLES = ("the engine's autograd", "finite differences")  # result.py words th
 _FD_RTOL, _FD_ATOL = 1e-4, 1e-6
 
 
+_NOT_FINITE = Msg(
+    "your {q} has {what} at element {index} where the expected value, {expected:.6g}, is "
+    "finite: a value overflowed on the way (exp of a large number, a division by a sum that "
+    "became 0?); rewrite the formula so that no intermediate grows past about 1e308, e.g. "
+    "subtract the maximum before exp",
+    "你的 {q} 在元素 {index} 处是 {what}，而正确值 {expected:.6g} 是有限的：计算途中某个值溢出了"
+    "（对很大的数取 exp，或除以一个变成 0 的和？）；请改写公式，让中间值都不超过约 1e308，"
+    "例如先减去最大值再取 exp")
+
+
+def _not_finite_hint(q: str, got: np.ndarray, exp: np.ndarray) -> Msg | None:
+    """A hint for an answer with nan or inf where the expected value is finite (an overflow),
+    named at the first such element; None when there is none."""
+    with np.errstate(all="ignore"):
+        bad = ~np.isfinite(got) & np.isfinite(exp)
+    if not bad.any():
+        return None
+    i = tuple(int(k) for k in np.unravel_index(int(np.argmax(bad)), bad.shape))
+    value = float(got[i])
+    what = "nan" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    return _NOT_FINITE.format(q=q, what=what, index=list(i), expected=float(exp[i]))
+
+
 def check_values(ex: Exercise, results: Mapping[str, Values],
                  case_errors: Mapping[str, Any] | None = None,
                  quantity_errors: Mapping[str, Mapping[str, Any]] | None = None
@@ -597,6 +620,8 @@ def check_values(ex: Exercise, results: Mapping[str, Values],
                 hint = diagnose(got, exp, ex.lr, variants)
             if hint is None and got.shape != exp.shape:
                 hint = shape_hint(got, exp)
+            if hint is None and got.shape == exp.shape:
+                hint = _not_finite_hint(q, got, exp)
             if got.shape != exp.shape:
                 entry.update(got_shape=tuple(got.shape), expected_shape=tuple(exp.shape))
             if hint is not None:
