@@ -434,14 +434,16 @@ def _prepare(ex: Any) -> _Prepared:
     return _Prepared([c.label for c in cases], structure, comps, bases, others, titles)
 
 
-_PREPARED: dict[str, _Prepared] = {}
-_FOUND: dict[tuple[str, str, str], Finding | None] = {}
+# Keyed by the exercise object as well as its name: a test may register a changed copy.
+_PREPARED: dict[tuple[str, int], _Prepared] = {}
+_FOUND: dict[tuple[str, int, str, str], Finding | None] = {}
 
 
 def _prepared(ex: Any) -> _Prepared:
-    if ex.name not in _PREPARED:
-        _PREPARED[ex.name] = _prepare(ex)
-    return _PREPARED[ex.name]
+    key = (ex.name, id(ex))
+    if key not in _PREPARED:
+        _PREPARED[key] = _prepare(ex)
+    return _PREPARED[key]
 
 
 def _fingerprint(results: Mapping[str, Mapping[str, Any]], quantities: Sequence[str]) -> str:
@@ -467,7 +469,7 @@ def search(ex: Any, results: Mapping[str, Mapping[str, Any]], quantity: str
     qs = list(ex.quantities)
     if ex.computation is None or quantity not in qs:
         return None
-    key = (ex.name, quantity, _fingerprint(results, qs[:qs.index(quantity) + 1]))
+    key = (ex.name, id(ex), quantity, _fingerprint(results, qs[:qs.index(quantity) + 1]))
     if key not in _FOUND:
         if len(_FOUND) > 256:
             _FOUND.clear()
