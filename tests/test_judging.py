@@ -44,14 +44,15 @@ def judge(name: str, source: str) -> CheckResult:
     entry = namespace[ex.entry]
     values: dict[str, dict[str, np.ndarray]] = {}
     errors: dict[str, Msg | str] = {}
+    quantity_errors: dict[str, dict[str, Any]] = {}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # the overflowing answers warn, as they should
         for case in ex.cases():
             try:
-                values[case.label] = ex.call(entry, case)
+                values[case.label], quantity_errors[case.label] = ex.call_each(entry, case)
             except AnswerError as e:
                 errors[case.label] = e.message
-    return check_values(ex, values, errors)
+    return check_values(ex, values, errors, quantity_errors)
 
 
 def _message(result: CheckResult) -> str:

@@ -45,13 +45,15 @@ _LABELS_ZH = {
     "one input, three outputs": "一个输入、三个输出",
     "2 outputs, 4 inputs": "2 个输出、4 个输入",
     "one output": "只有一个输出",
+    "another learning rate": "另一个学习率",
 }
 
 
 def _one_cases() -> list[Case]:
-    def case(label: str, input: float, weight: float, goal_pred: float) -> Case:
+    def case(label: str, input: float, weight: float, goal_pred: float,
+             alpha: float = ONE_ALPHA) -> Case:
         return Case(label, {"input": input, "weight": weight, "goal_pred": goal_pred,
-                            "alpha": ONE_ALPHA}, _LABELS_ZH[label])
+                            "alpha": alpha}, _LABELS_ZH[label])
 
     return [
         case("document: input 1.1", 1.1, 0.0, 0.8),
@@ -60,6 +62,8 @@ def _one_cases() -> list[Case]:
         case("negative input", -1.3, 0.4, 0.8),
         case("zero input", 0.0, 0.7, 0.8),
         case("prediction above the goal", 2.0, 0.9, 0.8),
+        # the argument, not the document's value: a hard-coded alpha fails here
+        case("another learning rate", 1.1, 0.0, 0.8, alpha=0.3),
     ]
 
 
@@ -131,7 +135,8 @@ GROKKING_ONE_WEIGHT = register(Exercise(
           delta, weight_delta, new_weight
         where new_weight is the weight after the step. The checker compares delta and
         weight_delta with the engine's gradients of 0.5*(pred - goal_pred)**2 (the document's
-        error without its factor 2, which alpha absorbs). Every case uses alpha = 0.01.
+        error without its factor 2, which alpha absorbs). The cases use the document's
+        alpha = 0.01, except one: use the argument alpha.
     """),
     statement_zh=text("""
         文档 000 只学习一个权重：pred = input * weight，error = (pred - goal_pred)**2。
@@ -141,7 +146,7 @@ GROKKING_ONE_WEIGHT = register(Exercise(
           delta, weight_delta, new_weight
         其中 new_weight 是更新之后的权重。检查器会把 delta 和 weight_delta 与引擎对
         0.5*(pred - goal_pred)**2 求得的梯度比较（即文档的误差去掉因子 2，这个 2 被 alpha
-        吸收了）。所有测试用例都取 alpha = 0.01。
+        吸收了）。测试用例取文档的 alpha = 0.01，只有一个例外：请使用参数 alpha。
     """),
     entry="one_weight_step",
     starter=text('''
@@ -199,10 +204,11 @@ _MULTI_QUANTITIES = ("delta", "weight_deltas", "new_weights")
 def _multi_input_cases() -> list[Case]:
     rng = np.random.default_rng(0)
 
-    def case(label: str, input: Any, weights: Any, goal: float) -> Case:
+    def case(label: str, input: Any, weights: Any, goal: float,
+             alpha: float = MULTI_INPUT_ALPHA) -> Case:
         return Case(label, {"input": np.array(input, dtype=np.float64),
                             "weights": np.array(weights, dtype=np.float64), "goal": goal,
-                            "alpha": MULTI_INPUT_ALPHA}, _LABELS_ZH[label])
+                            "alpha": alpha}, _LABELS_ZH[label])
 
     return [
         case("document", [8.5, 1.65, 1.2], [0.1, 0.2, -0.1], 1.0),
@@ -211,6 +217,8 @@ def _multi_input_cases() -> list[Case]:
         case("negative inputs", -rng.random(4) * 3, rng.normal(0, 0.5, 4), 1.0),
         case("zero weights", [8.5, 1.65, 1.2], [0.0, 0.0, 0.0], 1.0),
         case("one input", [2.0], [0.3], 1.0),
+        # the argument, not the document's value: a hard-coded alpha fails here
+        case("another learning rate", [8.5, 1.65, 1.2], [0.1, 0.2, -0.1], 1.0, alpha=0.05),
     ]
 
 
@@ -347,7 +355,8 @@ GROKKING_MULTI_INPUT = register(_multi_input_exercise(
         Write multi_input_step(input, weights, goal, alpha) returning, in this order:
           delta, weight_deltas, new_weights
         where new_weights are the weights after the update. The checker compares them with
-        the engine's gradients of 0.5*(pred - goal)**2. Every case uses alpha = 0.02.
+        the engine's gradients of 0.5*(pred - goal)**2. The cases use the document's
+        alpha = 0.02, except one: use the argument alpha.
     """,
     statement_zh="""
         文档 000 第 5 章：多个输入、一个输出。pred = w_sum(input, weights)，
@@ -356,7 +365,7 @@ GROKKING_MULTI_INPUT = register(_multi_input_exercise(
         写出 multi_input_step(input, weights, goal, alpha)，按顺序返回：
           delta, weight_deltas, new_weights
         其中 new_weights 是更新之后的权重。检查器会把它们与引擎对 0.5*(pred - goal)**2
-        求得的梯度比较。所有测试用例都取 alpha = 0.02。
+        求得的梯度比较。测试用例取文档的 alpha = 0.02，只有一个例外：请使用参数 alpha。
     """,
 ))
 
@@ -429,11 +438,12 @@ MULTI_OUTPUT_ALPHA = 0.01  # the document's alpha for several inputs and outputs
 def _multi_output_cases() -> list[Case]:
     rng = np.random.default_rng(5)
 
-    def case(label: str, input: Any, weights: Any, goal: Any) -> Case:
+    def case(label: str, input: Any, weights: Any, goal: Any,
+             alpha: float = MULTI_OUTPUT_ALPHA) -> Case:
         return Case(label, {"input": np.array(input, dtype=np.float64),
                             "weights": np.array(weights, dtype=np.float64),
                             "goal": np.array(goal, dtype=np.float64),
-                            "alpha": MULTI_OUTPUT_ALPHA}, _LABELS_ZH[label])
+                            "alpha": alpha}, _LABELS_ZH[label])
 
     return [
         case("document", [8.5, 0.65, 1.2], [[0.1, 0.1, -0.3], [0.1, 0.2, 0], [0, 1.3, 0.1]],
@@ -445,6 +455,9 @@ def _multi_output_cases() -> list[Case]:
              [0.1, 1, 0.1]),
         case("zero weights", [8.5, 0.65, 1.2], np.zeros((3, 3)), [0.1, 1, 0.1]),
         case("one output", [8.5, 0.65, 1.2], [[0.1, 0.2, 0.0]], [1.0]),
+        # the argument, not the document's value: a hard-coded alpha fails here
+        case("another learning rate", [8.5, 0.65, 1.2],
+             [[0.1, 0.1, -0.3], [0.1, 0.2, 0], [0, 1.3, 0.1]], [0.1, 1, 0.1], alpha=0.03),
     ]
 
 
@@ -515,7 +528,8 @@ GROKKING_MULTI_OUTPUT = register(Exercise(
         Write multi_output_step(input, weights, goal, alpha) returning, in this order:
           delta (one per output), weight_deltas (the shape of weights), new_weights
         The checker compares them with the engine's gradients of 0.5*sum((pred - goal)**2).
-        Every case uses alpha = 0.01; weights need not be square.
+        The cases use the document's alpha = 0.01, except one (use the argument alpha);
+        weights need not be square.
     """),
     statement_zh=text("""
         文档 000 第 5 章（“多输入，多输出”）：weights 的每一行对应一个输出，
@@ -525,7 +539,8 @@ GROKKING_MULTI_OUTPUT = register(Exercise(
         写出 multi_output_step(input, weights, goal, alpha)，按顺序返回：
           delta（每个输出一个）、weight_deltas（与 weights 形状相同）、new_weights
         检查器会把它们与引擎对 0.5*sum((pred - goal)**2) 求得的梯度比较。
-        所有测试用例都取 alpha = 0.01；weights 不一定是方阵。
+        测试用例取文档的 alpha = 0.01，只有一个例外（请使用参数 alpha）；
+        weights 不一定是方阵。
     """),
     entry="multi_output_step",
     starter=text('''

@@ -38,10 +38,11 @@ _UNIT_QUANTITIES = ("error", "error_term", "del_w")
 def _unit_cases() -> list[Case]:
     rng = np.random.default_rng(2)
 
-    def case(label: str, zh: str, x: Any, y: float, weights: Any) -> Case:
+    def case(label: str, zh: str, x: Any, y: float, weights: Any,
+             learnrate: float = LEARNRATE) -> Case:
         return Case(label, {"x": np.array(x, dtype=np.float64), "y": y,
                             "weights": np.array(weights, dtype=np.float64),
-                            "learnrate": LEARNRATE}, zh)
+                            "learnrate": learnrate}, zh)
 
     return [
         case("document", "文档里的数值", [0.1, 0.3], 0.2, [-0.8, 0.5]),
@@ -53,6 +54,9 @@ def _unit_cases() -> list[Case]:
         # h = 1050: nn_output is exactly 1 and its slope 0; exp(h) overflows (h > 709).
         case("far saturated (h = 1050)", "深度饱和（h = 1050）", [1.0, 2.0, -0.5], 0.0,
              [400.0, 300.0, -100.0]),
+        # the argument, not a fixed value: a hard-coded learnrate fails here
+        case("another learning rate", "另一个学习率", [0.1, 0.3], 0.2, [-0.8, 0.5],
+             learnrate=0.3),
     ]
 
 
@@ -126,7 +130,7 @@ UDACITY_ERROR_TERM = register(Exercise(
           error, error_term, del_w
         The checker compares them with the engine's gradients of E = 0.5*(y - nn_output)**2:
         error_term = -dE/dh and del_w = -learnrate * dE/dweights. The cases use
-        learnrate = 0.1 (the document uses 0.5).
+        learnrate = 0.1 (the document uses 0.5), except one: use the argument.
     """),
     statement_zh=text("""
         文档 002（“梯度下降-代码”）：一个 sigmoid 单元，h = np.dot(x, weights)，
@@ -136,7 +140,7 @@ UDACITY_ERROR_TERM = register(Exercise(
           error, error_term, del_w
         检查器会把它们与引擎对 E = 0.5*(y - nn_output)**2 求得的梯度比较：
         error_term = -dE/dh，del_w = -learnrate * dE/dweights。测试用例取 learnrate = 0.1
-        （文档里是 0.5）。
+        （文档里是 0.5），只有一个例外：请使用参数 learnrate。
     """),
     entry="gradient_step",
     starter=text('''
@@ -197,11 +201,12 @@ _BACKPROP_QUANTITIES = ("error", "output_error_term", "hidden_error", "hidden_er
 def _backprop_cases() -> list[Case]:
     rng = np.random.default_rng(4)
 
-    def case(label: str, zh: str, x: Any, target: float, w_i_h: Any, w_h_o: Any) -> Case:
+    def case(label: str, zh: str, x: Any, target: float, w_i_h: Any, w_h_o: Any,
+             learnrate: float = LEARNRATE) -> Case:
         return Case(label, {"x": np.array(x, dtype=np.float64), "target": target,
                             "weights_input_hidden": np.array(w_i_h, dtype=np.float64),
                             "weights_hidden_output": np.array(w_h_o, dtype=np.float64),
-                            "learnrate": LEARNRATE}, zh)
+                            "learnrate": learnrate}, zh)
 
     doc_x = [0.5, 0.1, -0.2]
     doc_w_i_h = [[0.5, -0.6], [0.1, -0.2], [0.1, 0.7]]
@@ -220,6 +225,9 @@ def _backprop_cases() -> list[Case]:
         # 0 or 1, and exp(x) overflows for x > 709.
         case("far saturated (weights × 500)", "深度饱和（权重 × 500）", [1.0, 2.0, -1.5], 0.0,
              500 * np.array(doc_w_i_h), [800.0, -300.0]),
+        # the argument, not a fixed value: a hard-coded learnrate fails here
+        case("another learning rate", "另一个学习率", doc_x, 0.6, doc_w_i_h, doc_w_h_o,
+             learnrate=0.3),
     ]
 
 
@@ -330,7 +338,8 @@ UDACITY_BACKPROP = register(Exercise(
         weights_hidden_output and weights_input_hidden (with the learning rate), of their
         shapes. The checker compares them with the engine's gradients of
         E = 0.5*(target - output)**2 (the error terms are -dE/d(layer input), the changes
-        -learnrate * dE/dweights). The cases use learnrate = 0.1 (the document uses 0.5).
+        -learnrate * dE/dweights). The cases use learnrate = 0.1 (the document uses 0.5),
+        except one: use the argument.
     """),
     statement_zh=text("""
         文档 002（“反向传播”）：x（3 个输入）-> hidden_layer_output = sigmoid(np.dot(x,
@@ -344,7 +353,8 @@ UDACITY_BACKPROP = register(Exercise(
         delta_w_h_o 和 delta_w_i_h 是文档加到 weights_hidden_output 和 weights_input_hidden
         上的改变量（含学习率），形状与对应的权重相同。检查器会把它们与引擎对
         E = 0.5*(target - output)**2 求得的梯度比较（误差项是 -dE/d(该层的输入)，改变量是
-        -learnrate * dE/dweights）。测试用例取 learnrate = 0.1（文档里是 0.5）。
+        -learnrate * dE/dweights）。测试用例取 learnrate = 0.1（文档里是 0.5），
+        只有一个例外：请使用参数 learnrate。
     """),
     entry="backprop",
     starter=text('''
