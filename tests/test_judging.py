@@ -206,10 +206,6 @@ def test_right_answers_written_differently_pass(key: str) -> None:
     assert result.passed, _message(result)
 
 
-@pytest.mark.xfail(strict=True, reason="the `function` run protocol (protocols.py, engineer B) "
-                   "returns x.grad, which the engine accumulates in the float64 of the case's "
-                   "input: a float32 backward reaches the checker widened to float64 and is "
-                   "judged at float64's precision")
 def test_a_float32_function_backward_is_judged_at_float32() -> None:
     source = _function("Tanh", "out = np.tanh(x.astype(np.float32))",
                        "grad_output.astype(np.float32) * (1 - saved * saved)")
@@ -535,9 +531,6 @@ def test_every_reference_solution_passes_in_float32(name: str) -> None:
         assert result.passed == passes, (scale, _message(result))
 
 
-@pytest.mark.xfail(strict=True, reason="the step-and-curve run protocol (protocols.py, engineer "
-                   "B) computes loss_curve in float64 from a float32 learner's steps, so the "
-                   "curve carries float32's rounding but is judged at float64's precision")
 def test_bug_004_float32_steps_pass_with_their_loss_curve() -> None:
     ex = EXERCISES["bug-004-blog-network"]
     namespace: dict[str, Any] = {}

@@ -253,6 +253,12 @@ def _watched(cls: Any, seen: dict[str, Msg]) -> Any:
         for b, g in zip(before, grads, strict=True):
             if _changed(b, g):
                 seen["grad_output"] = _IN_PLACE.format(name="grad_output")
+        for r in result if isinstance(result, tuple | list) else (result,):
+            data = r.data if isinstance(r, Tensor) else r
+            if isinstance(data, np.ndarray) and data.dtype.kind == "f" and data.itemsize < 8:
+                # the engine widens a gradient to its input's float64; the answer's own
+                # precision is what it should be judged at
+                seen["dtype"] = Msg(str(data.dtype), str(data.dtype))
         return result
 
     return type(cls.__name__, (cls,), {"backward": staticmethod(backward),
@@ -303,6 +309,10 @@ def _function(c: Call) -> Outcome:
                                   "{op}.backward 没有给 {n} 返回梯度（None）：请返回 grad_output "
                                   "乘以导数，每个输入一个").format(op=c.entry_name, n=n))
         values[f"grad_{n}"] = _as_array(f"grad_{n}", x.grad.data)
+    if "dtype" in seen:  # a float32 backward: its values, widened exactly, go back to float32
+        low = np.dtype(seen["dtype"].en)
+        values = {q: v.astype(low) if v.dtype.itemsize > low.itemsize else v
+                  for q, v in values.items()}
     return Outcome(values)
 
 
@@ -418,7 +428,13 @@ def _step_and_curve(c: Call) -> Outcome:
                 return Outcome({**values, curve_q: nan_curve}, {curve_q: _STEP_SHAPE.format(
                     step=s, got=v[s].shape, w=name, shape=w.shape)})
         weights = [w - v[s] for w, s in zip(weights, steps, strict=True)]
-    return Outcome({**values, curve_q: np.array(losses)})
+    # the curve repeats the learner's steps: it carries their precision (float32 steps give a
+    # float32-accurate curve, judged as such)
+    narrow = [v.dtype for v in values.values() if v.dtype.kind == "f" and v.dtype.itemsize < 8]
+    curve = np.array(losses)
+    if narrow:
+        curve = curve.astype(min(narrow, key=lambda d: d.itemsize))
+    return Outcome({**values, curve_q: curve})
 
 
 def _fits(step: np.ndarray, shape: tuple[int, ...]) -> bool:
