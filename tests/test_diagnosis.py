@@ -41,8 +41,7 @@ DOCUMENT_EXERCISES = [
     "function-broadcast-add",
 ]
 #: Quantities computed outside the graph: bug-004's loss after 200 steps.
-OUTSIDE = {"bug-004-blog-network": {"loss_curve"}, "layer-lstm-cell-backward": {"dgates"},
-           "manual-mlp-batchnorm": {"demb", "dC"}}
+OUTSIDE = {"bug-004-blog-network": {"loss_curve"}}
 
 
 # --------------------------------------------------------------------------- the oracle
@@ -159,6 +158,85 @@ def test_same_follows_the_dtype() -> None:
     assert not D.same(x * (1 + 1e-5), x)  # float64: a relative 1e-5 is a different answer
     assert D.same((x * (1 + 1e-5)).astype(np.float32), x)  # float32 rounds that much
     assert not D.same(x[:2], x)
+
+
+# --------------------------------------------------------------------------- layout nodes
+
+
+def _edit_values(name: str, quantity: str, kind: str, info: dict[str, str] | None = None
+                 ) -> dict[str, np.ndarray]:
+    """Per case, the quantity after the edit of ``kind`` (the one whose ``info`` matches),
+    as the edit list of the case's own computation gives it."""
+    ex = EXERCISES[name]
+    out = {}
+    for case in ex.cases():
+        comp = ex.computation(case)  # type: ignore[misc]
+        memo = comp.memo()
+        root = comp.quantities[quantity]
+        found = [e for e in D.edits(comp, root, memo=memo) if e.kind == kind and all(
+            e.info.get(k) == v for k, v in (info or {}).items())]
+        if found:
+            out[case.label] = comp.evaluate(found[0].apply(root), {}, memo)
+    return out
+
+
+def test_conv2d_edits_are_the_mistakes_they_name() -> None:
+    """The conv2d edits against the catalogue's own loops for the same mistakes (written
+    window by window there, as a learner would)."""
+    from tinygrad_edu.exercises.catalogue import conv_lstm as CL
+
+    ex = EXERCISES["layer-conv2d-backward"]
+    cases = {c.label: c for c in ex.cases()}
+    flipped = _edit_values(ex.name, "dx", "kernel_flipped")
+    kept = _edit_values(ex.name, "dx", "padding_kept")
+    swapped = _edit_values(ex.name, "dw", "axes_swapped", {"axes": "k, l"})
+    strided = _edit_values(ex.name, "dw", "stride_ignored")
+    assert set(flipped) == set(kept) == set(strided) == set(cases)
+    assert len(swapped) >= 3  # the square kernels
+    for label, case in cases.items():
+        i = case.inputs
+        assert np.allclose(flipped[label], CL._conv_dx_flipped_kernel(case)["dx"]), label
+        padded = CL._conv_dx_padded(case).get("dx", ex.expected(case)["dx"])
+        assert kept[label].shape == padded.shape and np.allclose(kept[label], padded), label
+        if label in swapped:
+            assert np.allclose(swapped[label], CL._conv_dw_kernel_transposed(case)["dw"])
+        # the windows read at (i, j), whatever the stride
+        kh, kw = i["w"].shape[2:]
+        p = i["padding"]
+        xpad = np.pad(i["x"], ((0, 0), (0, 0), (p, p), (p, p)))
+        dw = np.zeros_like(i["w"])
+        for r in range(i["dout"].shape[2]):
+            for s in range(i["dout"].shape[3]):
+                dw += np.einsum("no,nckl->ockl", i["dout"][:, :, r, s],
+                                xpad[:, :, r:r + kh, s:s + kw])
+        assert np.allclose(strided[label], dw), label
+        assert (i["stride"] == 1) == np.allclose(dw, ex.expected(case)["dw"]), label
+
+
+def test_blocks_scatter_and_dropped_term_edits() -> None:
+    """An LSTM's gate blocks exchanged, the buffered ``dC[Xb] += demb`` and BatchNorm's dx
+    without its variance term, each against the catalogue's own NumPy for that mistake."""
+    from tinygrad_edu.exercises.catalogue import layers as LY
+    from tinygrad_edu.exercises.catalogue import manual_mlp as MM
+
+    lstm = EXERCISES["layer-lstm-cell-backward"]
+    order = _edit_values(lstm.name, "dgates", "blocks_order", {"blocks": "dg, do"})
+    for case in lstm.cases():
+        right = lstm.expected(case)["dgates"]
+        hs = case.inputs["h_prev"].shape[1]
+        blocks = [right[:, k * hs:(k + 1) * hs] for k in (0, 1, 3, 2)]
+        assert np.allclose(order[case.label], np.concatenate(blocks, axis=1)), case.label
+    mlp = EXERCISES["manual-mlp-batchnorm"]
+    assigned = _edit_values(mlp.name, "dC", "scatter_assigned")
+    for case in mlp.cases():
+        assert np.allclose(assigned[case.label], MM._dc_not_accumulated(case)["dC"])
+    repeated = next(c for c in mlp.cases() if "repeated" in c.label)
+    assert not np.allclose(assigned[repeated.label], mlp.expected(repeated)["dC"])
+    bn = EXERCISES["layer-batchnorm-backward"]
+    dropped = _edit_values(bn.name, "dx", "term_dropped",
+                           {"term": "- xhat * (dxhat * xhat).sum(axis=0, keepdims=True)"})
+    for case in bn.cases():
+        assert np.allclose(dropped[case.label], LY._bn_mean_only(case)["dx"]), case.label
 
 
 # --------------------------------------------------------------------------- mutants
@@ -282,6 +360,42 @@ HANDWRITTEN: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "chain rule missing": ("function-exp", "return grad_output * out", "return out",
                            "grad_x", "grad_output_dropped", "the chain rule is missing",
                            "漏掉了链式法则"),
+    "variance term dropped (BatchNorm)": (
+        "layer-batchnorm-backward",
+        "dx = (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0)) / (n * std)",
+        "dx = (n * dxhat - dxhat.sum(axis=0)) / (n * std)", "dx", "term_dropped",
+        "the term - xhat * (dxhat * xhat).sum(axis=0, keepdims=True) of dx = ",
+        "这一项被丢掉了"),
+    "conv2d: stride ignored": (
+        "layer-conv2d-backward", "r, s = i * stride, j * stride", "r, s = i, j", "dw",
+        "stride_ignored", "xpad[:, :, i:i + kh, j:j + kw]", "忽略了步长"),
+    "conv2d: kernel flipped in dx": (
+        "layer-conv2d-backward", '"no,ockl->nckl", g, w)',
+        '"no,ockl->nckl", g, w[:, :, ::-1, ::-1])', "dx", "kernel_flipped",
+        "w[:, :, ::-1, ::-1]", "卷积核被翻转了"),
+    "conv2d: kernel axes swapped in dw": (
+        "layer-conv2d-backward", '"no,nckl->ockl"', '"no,nckl->oclk"', "dw", "axes_swapped",
+        'np.einsum("no,nckl->oclk"', "k, l 这两个轴互换了"),
+    "conv2d: padding left on dx": (
+        "layer-conv2d-backward", "dx = dxpad[:, :, p:p + h, p:p + wd]", "dx = dxpad", "dx",
+        "padding_kept", "the padding is still there", "填充的那一圈还在"),
+    "conv2d: db not summed over the batch": (
+        "layer-conv2d-backward", "db = dout.sum(axis=(0, 2, 3))", "db = dout.sum(axis=(2, 3))",
+        "db", "batch_not_reduced", "dout.sum(axis=(2, 3))", "没有对批次求和"),
+    "lstm: gate blocks as i, f, o, g": (
+        "layer-lstm-cell-backward", "[di, df, dg, do]", "[di, df, do, dg]", "dgates",
+        "blocks_order", "np.concatenate([di, df, do, dg], axis=1)", "拼接各块的顺序不对"),
+    "lstm: the path from h into c dropped": (
+        "layer-lstm-cell-backward", "dc_total = dc + dh * o * (1 - tc ** 2)",
+        "dc_total = dc", "dgates", "term_dropped",
+        "the term + dh * o * (1 - tc ** 2) of dc_total = ", "漏掉了一项"),
+    "mlp: repeated indices assigned": (
+        "manual-mlp-batchnorm", "np.add.at(dC, Xb, demb)", "dC[Xb] += demb", "dC",
+        "scatter_assigned", "`dC[Xb] += demb`", "重复的索引只留下了一份梯度"),
+    "mlp: demb reshaped in the other order": (
+        "manual-mlp-batchnorm", "demb = dembcat.reshape(emb.shape)",
+        "demb = dembcat.reshape(n, emb.shape[2], emb.shape[1]).swapaxes(1, 2)", "demb",
+        "reshape_order", "reads the axes in the other order", "轴的顺序读反了"),
     "tanh slope at the input": (
         "function-tanh", "ctx.save_for_backward(out)", "ctx.save_for_backward(x)", "grad_x",
         "local_at_input", "derivative of the wrong variable", "对错了变量求导"),

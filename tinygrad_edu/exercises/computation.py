@@ -21,7 +21,14 @@ The node kinds are few on purpose, and each knows what a learner may get wrong a
   so "taken at the pre-activation" or "the sigmoid applied twice" are edits of it;
 - leaves: inputs, the incoming gradient (role ``grad_output``), the learning rate (role
   ``lr``, with the document's own value) and constants;
-- an update ``weight - lr * grad`` (``step``), whose edit is ``+=`` for ``-=``.
+- an update ``weight - lr * grad`` (``step``), whose edit is ``+=`` for ``-=``;
+- layout: ``np.concatenate`` of blocks (``concat``: blocks in the wrong order), a
+  ``reshape`` to another node's shape, a scatter-add into a table (``scatter_add``:
+  ``np.add.at``, whose edit is the buffered ``table[idx] += values``);
+- convolution (``pad``, ``window``: every window of a padded input, ``unwindow``: its
+  adjoint, the windows added back into the padded shape, ``crop``: the padding cut off,
+  ``einsum``, ``flip``), so that a flipped kernel, swapped axes, an ignored stride or a
+  padding left on are edits.
 
 Examples:
     >>> import numpy as np
@@ -41,8 +48,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Computation", "Graph", "Node", "col", "const", "exp", "log", "outer", "sigmoid",
-           "slope", "step", "tanh"]
+__all__ = ["Computation", "Graph", "Node", "col", "concat", "const", "crop", "einsum", "exp",
+           "flip", "log", "outer", "pad", "reshape", "scatter_add", "sigmoid", "slope", "step",
+           "tanh", "unwindow", "window"]
 
 # How tightly an expression binds when it is written inside another (for parentheses).
 ATOM, CALL, UNARY, PRODUCT, SUM, LOOSE = 100, 90, 70, 60, 50, 0
@@ -119,16 +127,16 @@ class Node:
         """The transpose, written ``x.T``."""
         return Node("T", (self,), "{0}.T", CALL, (CALL,))
 
-    def sum(self, axis: int | None = None, keepdims: bool = False, *, batch: bool = False
-            ) -> Node:
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, *,
+            batch: bool = False) -> Node:
         """``self.sum(axis=..., keepdims=...)``; ``batch``: the sum over the examples."""
         return reduction("sum", self, axis, keepdims, batch)
 
-    def mean(self, axis: int | None = None, keepdims: bool = False) -> Node:
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
         """``self.mean(axis=..., keepdims=...)``."""
         return reduction("mean", self, axis, keepdims, False)
 
-    def max(self, axis: int | None = None, keepdims: bool = False) -> Node:
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Node:
         """``self.max(axis=..., keepdims=...)``."""
         return reduction("max", self, axis, keepdims, False)
 
@@ -187,7 +195,8 @@ def binary(op: str, a: Node, b: Node, text: str | None = None) -> Node:
     return Node(op, (a, b), template, prec, (prec, prec + 1))
 
 
-def reduction(op: str, x: Node, axis: int | None, keepdims: bool, batch: bool) -> Node:
+def reduction(op: str, x: Node, axis: int | tuple[int, ...] | None, keepdims: bool,
+              batch: bool) -> Node:
     """``x.op(axis=..., keepdims=...)`` for op in sum, mean, max."""
     bits = [] if axis is None else [f"axis={axis}"]
     if keepdims:
@@ -228,6 +237,75 @@ def outer(a: Node, b: Node, text: str = "np.outer({0}, {1})") -> Node:
 def col(x: Node) -> Node:
     """``x[:, None]``: a vector as a column, to broadcast against a row."""
     return Node("col", (x,), "{0}[:, None]", CALL, (CALL,))
+
+
+def concat(blocks: list[Node], axis: int = 1,
+           text: str = "np.concatenate([{blocks}], axis={axis})") -> Node:
+    """``np.concatenate([a, b, ...], axis=axis)``: blocks side by side (an LSTM's four gates)."""
+    shown = ", ".join("{" + str(k) + "}" for k in range(len(blocks)))
+    return Node("concat", tuple(blocks), text.format(blocks=shown, axis=axis), CALL,
+                (LOOSE,) * len(blocks), attrs={"axis": axis})
+
+
+def reshape(x: Node, like: Node, text: str = "{0}.reshape({1}.shape)") -> Node:
+    """``x.reshape(like.shape)``: ``x``'s values in ``like``'s shape."""
+    return Node("reshape", (x, like), text, CALL, (CALL, CALL))
+
+
+def scatter_add(values: Node, idx: Node, table: Node, name: str,
+                text: str = "np.add.at({name}, {1}, {0})") -> Node:
+    """The gradient of ``table[idx]``: ``values`` added into a zero table of ``table``'s
+    shape at the rows ``idx``, every repeated index adding again (``np.add.at``); ``name``
+    is the gradient's (``dC``), which the document's statement writes into."""
+    return Node("scatter_add", (values, idx, table), text.replace("{name}", name), CALL,
+                (LOOSE, LOOSE, LOOSE), attrs={"table_name": name})
+
+
+def pad(x: Node, p: Node,
+        text: str = "np.pad({0}, ((0, 0), (0, 0), ({1}, {1}), ({1}, {1})))") -> Node:
+    """``x`` (N, C, H, W) with ``p`` zeros on each side of its two spatial axes."""
+    return Node("pad", (x, p), text, CALL, (LOOSE, LOOSE))
+
+
+def window(xpad: Node, kernel: Node, stride: Node, out: Node,
+           text: str = "{0}[:, :, r:r + kh, s:s + kw]") -> Node:
+    """Every window of ``xpad`` a ``kernel``-sized filter reads, ``stride`` apart, one per
+    position of ``out`` (N, O, oh, ow): shape (N, C, oh, ow, kh, kw). Written as the window
+    at (i, j), ``r, s = i * stride, j * stride``."""
+    return Node("window", (xpad, kernel, stride, out), text, CALL, (CALL,))
+
+
+def unwindow(cols: Node, xpad: Node, stride: Node, name: str,
+             text: str = "Σ_ij {name}[:, :, r:r + kh, s:s + kw] += {0}") -> Node:
+    """The adjoint of ``window``: each window's values (``cols``, (N, C, oh, ow, kh, kw))
+    added back into a zero array of ``xpad``'s shape where the window was read."""
+    return Node("unwindow", (cols, xpad, stride), text.replace("{name}", name), LOOSE,
+                (LOOSE,), attrs={"name": name})
+
+
+def crop(x: Node, p: Node, like: Node, text: str = "{0}[:, :, {1}:{1} + h, {1}:{1} + wd]"
+         ) -> Node:
+    """``x`` with ``p`` rows and columns cut off each side (to ``like``'s spatial shape)."""
+    return Node("crop", (x, p, like), text, CALL, (CALL, ATOM))
+
+
+def einsum(spec: str, a: Node, b: Node, shown: str | None = None,
+           text: str = 'np.einsum("{spec}", {0}, {1})', *, kernel: int | None = None,
+           batch: bool = False) -> Node:
+    """``np.einsum(spec, a, b)``, written with ``shown`` for the spec (the solution's
+    per-window one, ``"no,nckl->ockl"``, while ``spec`` sums over the windows too).
+    ``kernel``: which operand is a convolution's kernel (0, 1) or -1 for the result (a
+    kernel's gradient), so that "flipped" is an edit of it; ``batch``: the product sums
+    over the examples."""
+    shown = spec if shown is None else shown
+    return Node("einsum", (a, b), text.replace("{spec}", shown), CALL, (LOOSE, LOOSE),
+                attrs={"spec": spec, "shown": shown, "template": text, "kernel": kernel,
+                       "batch": batch})
+
+
+def flip(x: Node, text: str = "{0}[:, :, ::-1, ::-1]") -> Node:
+    """A kernel rotated by 180°: both spatial axes reversed."""
+    return Node("flip", (x,), text, CALL, (CALL,))
 
 
 # The explicit formula of each local derivative, by function and by where it is taken:
@@ -359,7 +437,96 @@ def apply_op(node: Node, args: list[np.ndarray]) -> np.ndarray:
         return np.asarray(args[0])[:, None]
     if op == "slope":
         return _slope_value(node, args[0])
+    if op in _LAYOUT:
+        return _LAYOUT[op](node, args)
     raise ValueError(f"unknown node kind {op!r}")
+
+
+def _concat(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(args, axis=node.attrs["axis"])
+
+
+def _reshape(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    if node.attrs.get("swapped"):  # filled in the other order of the last two axes
+        return np.swapaxes(np.reshape(args[0], np.shape(np.swapaxes(args[1], -1, -2))), -1, -2)
+    return np.reshape(args[0], np.shape(args[1]))
+
+
+def _index(a: np.ndarray) -> np.ndarray:
+    """An index array that went through the float64 leaves, as integers again."""
+    idx = np.asarray(a)
+    if not np.all(idx == np.round(idx)):
+        raise ValueError("an index must hold whole numbers")
+    return idx.astype(np.int64)
+
+
+def _scatter_add(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    values, idx, table = args
+    out = np.zeros(np.shape(table))
+    if node.attrs.get("buffered"):  # table[idx] += values: one write per repeated row
+        out[_index(idx)] += values
+    else:
+        np.add.at(out, _index(idx), values)
+    return out
+
+
+def _pad(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    p = int(args[1])
+    return np.pad(args[0], ((0, 0), (0, 0), (p, p), (p, p)))
+
+
+def _window(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    xpad, kernel, stride, out = args
+    kh, kw = np.shape(kernel)[2:]
+    oh, ow = np.shape(out)[2:]
+    s = int(stride)
+    views = np.lib.stride_tricks.sliding_window_view(xpad, (kh, kw), axis=(2, 3))
+    views = views[:, :, :(oh - 1) * s + 1:s, :(ow - 1) * s + 1:s]
+    if views.shape[2:4] != (oh, ow):
+        raise ValueError("the windows do not fit the padded input")
+    return np.ascontiguousarray(views)
+
+
+def _unwindow(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    cols, xpad, stride = args
+    s = int(stride)
+    padded: tuple[int, ...] = tuple(np.shape(xpad))
+    out = np.zeros(padded)
+    shape: tuple[int, ...] = tuple(np.shape(cols))
+    if len(shape) != 6:
+        raise ValueError(f"unwindow: windows of shape {shape}, not (N, C, oh, ow, kh, kw)")
+    oh, ow, kh, kw = shape[2:]
+    if (oh - 1) * s + kh > padded[2] or (ow - 1) * s + kw > padded[3]:
+        raise ValueError("the windows do not fit the padded input")
+    for i in range(oh):
+        for j in range(ow):
+            out[:, :, i * s:i * s + kh, j * s:j * s + kw] += cols[:, :, i, j]
+    return out
+
+
+def _crop(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    x, p, like = args
+    p_ = int(p)
+    h, w = np.shape(like)[2:]
+    return np.asarray(x)[:, :, p_:p_ + h, p_:p_ + w]
+
+
+def _einsum(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    v = np.einsum(node.attrs["spec"], args[0], args[1])
+    if node.attrs.get("averaged"):
+        v = v / np.shape(args[0])[0]
+    if node.attrs.get("flipped"):
+        v = v[:, :, ::-1, ::-1]
+    return np.asarray(v)
+
+
+def _flip(node: Node, args: list[np.ndarray]) -> np.ndarray:
+    return np.asarray(args[0])[:, :, ::-1, ::-1]
+
+
+_LAYOUT = {"concat": _concat, "reshape": _reshape, "scatter_add": _scatter_add, "pad": _pad,
+           "window": _window, "unwindow": _unwindow, "crop": _crop, "einsum": _einsum,
+           "flip": _flip}
 
 
 @dataclass

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .computation import Computation, Node, binary, const, reduction, slope, walk
+from .computation import Computation, Node, binary, const, flip, reduction, slope, walk
 from .i18n import Msg, and_list
 
 __all__ = ["KINDS", "Edit", "Finding", "Hint", "coverage", "edits", "explain", "mutants",
@@ -58,6 +58,13 @@ KINDS: dict[str, str] = {
     "local_dropped": "a local derivative is missing",
     "local_sign": "a local derivative with its sign flipped",
     "sub_swapped": "a subtraction the wrong way round",
+    "scatter_assigned": "repeated indices not accumulated (table[idx] += for np.add.at)",
+    "blocks_order": "blocks joined in the wrong order",
+    "padding_kept": "the padding not cut off the input's gradient",
+    "stride_ignored": "the windows read one position apart (the stride ignored)",
+    "kernel_flipped": "a convolution's kernel flipped (rotated 180°)",
+    "axes_swapped": "two axes of a kernel's gradient swapped",
+    "reshape_order": "a reshape reading the axes in the other order",
     "local_double": "a local derivative doubled",
     "local_half": "a local derivative halved",
     "mean_for_sum": "a mean over the batch instead of a sum",
@@ -65,6 +72,7 @@ KINDS: dict[str, str] = {
     "keepdims": "keepdims the other way",
     "sum_axis": "a sum over the wrong axis",
     "sum_dropped": "a sum is missing",
+    "term_dropped": "a term of a sum is missing",
     "operand_transposed": "an operand of a product transposed",
     "operands_swapped": "the operands of a product swapped",
     "transposed": "the result of a product transposed",
@@ -250,6 +258,18 @@ def _edits_of(n: Node, ctx: _Context) -> Iterator[Edit]:
             yield Edit("step_added", n, _copy(binary("add", a, b, text), name=n.name))
         else:
             yield Edit("sub_swapped", n, _copy(n, args=(b, a)))
+    if op in ("add", "sub") and not n.attrs.get("update") and n.text in ("{0} + {1}",
+                                                                          "{0} - {1}"):
+        a, b = n.args
+        sign = "-" if op == "sub" else "+"
+        if b.op != "const":
+            yield Edit("term_dropped", n, a,
+                       {"term": f"{sign} {b.render(top=False)}"})
+        if a.op != "const":
+            yield Edit("term_dropped", n, b if op == "add" else -b,
+                       {"term": a.render(top=False)})
+    if op in _LAYOUT_EDITS:
+        yield from _LAYOUT_EDITS[op](n, ctx)
     elif op in ("dot", "matmul"):
         a, b = n.args
         for i in (0, 1):
@@ -275,8 +295,18 @@ def _edits_of(n: Node, ctx: _Context) -> Iterator[Edit]:
         yield Edit("keepdims", n, _copy(reduction("sum", x, axis, not keepdims, batch),
                                         name=n.name))
         ndim = len(_shape(memo, x) or ())
-        current = None if axis is None else axis % max(ndim, 1)
-        for other in [None, *range(ndim)]:
+        current = axis if axis is None or isinstance(axis, tuple) else axis % max(ndim, 1)
+        fewer: list[int | tuple[int, ...]] = []
+        if isinstance(axis, tuple) and len(axis) > 1:  # one of the axes left unsummed
+            for b in axis:
+                rest = tuple(a for a in axis if a != b)
+                partial = rest[0] if len(rest) == 1 else rest
+                if batch and b == 0:  # every axis but the examples'
+                    yield Edit("batch_not_reduced", n, _copy(
+                        reduction("sum", x, partial, keepdims, batch), name=n.name))
+                else:
+                    fewer.append(partial)
+        for other in [None, *range(ndim), *fewer]:
             if other != current and not (other is None and ndim <= 1):
                 yield Edit("sum_axis", n, _copy(reduction("sum", x, other, keepdims, batch),
                                                 name=n.name), {"axis": other})
@@ -288,6 +318,90 @@ def _edits_of(n: Node, ctx: _Context) -> Iterator[Edit]:
                 swapped = tuple(m if j == i else a for j, a in enumerate(n.args))
                 yield Edit("neighbour", n, _copy(n, args=swapped),
                            {"old": old.name, "used": m.name})
+
+
+def _concat_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    """Two blocks of the same shape exchanged (an LSTM's gates as i, f, o, g)."""
+    blocks = n.args
+    for a in range(len(blocks)):
+        for b in range(a + 1, len(blocks)):
+            if _shape(ctx.memo, blocks[a]) != _shape(ctx.memo, blocks[b]):
+                continue
+            args = list(blocks)
+            args[a], args[b] = args[b], args[a]
+            yield Edit("blocks_order", n, _copy(n, args=tuple(args)),
+                       {"blocks": f"{blocks[a].render(top=False)}, "
+                                  f"{blocks[b].render(top=False)}"})
+
+
+def _scatter_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    """``table[idx] += values``: NumPy buffers it, so a repeated index adds once."""
+    yield Edit("scatter_assigned", n, _copy(
+        n, text=n.attrs["table_name"] + "[{1}] += {0}", prec=0,
+        attrs={**n.attrs, "buffered": True}))
+
+
+def _strided(text: str) -> str:
+    return text.replace("r:r + kh", "i:i + kh").replace("s:s + kw", "j:j + kw")
+
+
+def _window_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    """The windows read at (i, j) instead of (i * stride, j * stride)."""
+    args = list(n.args)
+    args[2] = const(1)
+    yield Edit("stride_ignored", n, _copy(n, args=tuple(args), text=_strided(n.text)),
+               {"stride": f"`{n.args[2].render(top=False)}`"})
+
+
+def _crop_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    """The gradient of the padded input returned as the input's."""
+    yield Edit("padding_kept", n, n.args[0], {"padded": n.args[0].render(top=False)})
+
+
+def _einsum_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    a = n.attrs
+    kernel = a.get("kernel")
+    if kernel in (0, 1):
+        args = list(n.args)
+        args[kernel] = flip(args[kernel])
+        yield Edit("kernel_flipped", n, _copy(n, args=tuple(args)),
+                   {"kernel": n.args[kernel].render(top=False)})
+    elif kernel == -1:  # the kernel's gradient, flipped
+        yield Edit("kernel_flipped", n, _copy(
+            n, text=n.text + "[:, :, ::-1, ::-1]", attrs={**a, "flipped": True}),
+            {"kernel": n.name or "the kernel"})
+        inputs, out = a["spec"].split("->")
+        shown_in, shown_out = a["shown"].split("->")
+        shape = _shape(ctx.memo, n) or ()
+        for p in range(len(out)):
+            for q in range(p + 1, len(out)):
+                if len(shape) != len(out) or shape[p] != shape[q]:
+                    continue
+                table = str.maketrans({out[p]: out[q], out[q]: out[p]})
+                spec = f"{inputs}->{out.translate(table)}"
+                shown = f"{shown_in}->{shown_out.translate(table)}"
+                yield Edit("axes_swapped", n, _copy(
+                    n, text=a["template"].replace("{spec}", shown),
+                    attrs={**a, "spec": spec, "shown": shown}),
+                    {"axes": f"{out[p]}, {out[q]}"})
+    if a.get("batch"):
+        yield Edit("mean_for_sum", n, _copy(n, text=n.text + " / N", prec=60,
+                                            attrs={**a, "averaged": True}), {"batch": True})
+
+
+def _reshape_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
+    """The last two axes filled in the other order (the embeddings of one context read as
+    if stored dimension by dimension)."""
+    shape = _shape(ctx.memo, n) or ()
+    if len(shape) >= 3 and shape[-1] != shape[-2]:
+        yield Edit("reshape_order", n, _copy(
+            n, text="{0}.reshape({1}.swapaxes(-1, -2).shape).swapaxes(-1, -2)",
+            attrs={**n.attrs, "swapped": True}))
+
+
+_LAYOUT_EDITS = {"concat": _concat_edits, "reshape": _reshape_edits, "scatter_add": _scatter_edits,
+                 "window": _window_edits, "unwindow": _window_edits, "crop": _crop_edits,
+                 "einsum": _einsum_edits}
 
 
 def _slope_edits(n: Node, ctx: _Context) -> Iterator[Edit]:
@@ -495,10 +609,14 @@ def _search(p: _Prepared, results: Mapping[str, Mapping[str, Any]], qs: list[str
                            q in results.get(lb, {}) and same(results[lb][q], p.bases[lb][
                                p.structure.quantities[q]]) for lb in labels))
     root = p.structure.quantities[quantity]
+    # a value an earlier right quantity is computed from was right for the learner: an edit
+    # of it (on this quantity's path only) is less likely than one of the path itself
+    # (the leaves are given, not computed: an edit of a learning rate is not penalised)
+    shared = frozenset(n for n in walk(pinned) if n.args)
     lead = wrong[0]
     # the explained case first: most edits fail there, and need not be tried on the others
     order_of_cases = [lead, *(lb for lb in labels if lb != lead)]
-    best: list[tuple[tuple[int, int, int], Edit, Node, list[str]]] = []
+    best: list[tuple[tuple[int, int, int, int], Edit, Node, list[str]]] = []
     for order, edit in enumerate(edits(p.structure, root, pinned, p.bases[lead])):
         new_root = edit.apply(root, pinned)
         matched = []
@@ -516,7 +634,8 @@ def _search(p: _Prepared, results: Mapping[str, Mapping[str, Any]], qs: list[str
         if not explained:
             continue
         complete = len(matched) == len(labels)
-        rank = (0 if complete else 1, -len(explained), _ORDER[edit.kind] * 10000 + order)
+        rank = (0 if complete else 1, -len(explained), int(edit.site in shared),
+                _ORDER[edit.kind] * 10000 + order)
         best.append((rank, edit, new_root, matched))
     if not best:
         return None
@@ -651,6 +770,49 @@ M = {
     "neighbour": Msg(
         "wrong variable: your {q} equals {expr}: it uses {used} where {owner} uses {old}.",
         "用错了变量：你的 {q} 等于 {expr}：在 {owner} 中用 {old} 的地方，你用了 {used}。"),
+    "term_dropped": Msg(
+        "a term is missing: your {q} equals {expr}: the term {term} of {owner} is left "
+        "out.",
+        "漏掉了一项：你的 {q} 等于 {expr}：{owner} 中的 {term} 这一项被丢掉了。"),
+    "scatter_assigned": Msg(
+        "a repeated index kept only one of its gradients: your {q} is what `{expr}` gives; "
+        "NumPy's fancy assignment is buffered, so a row looked up several times is written "
+        "once. {right} adds every one.",
+        "重复的索引只留下了一份梯度：你的 {q} 正是 `{expr}` 的结果；NumPy 的花式索引赋值是"
+        "缓冲的，被查了好几次的行只会写入一次。{right} 才会把每一份都加上。"),
+    "blocks_order": Msg(
+        "the blocks are joined in the wrong order: your {q} equals {expr} ({blocks} "
+        "exchanged); the computation is {right}.",
+        "拼接各块的顺序不对：你的 {q} 等于 {expr}（{blocks} 互换了位置）；正确的算法是 "
+        "{right}。"),
+    "padding_kept": Msg(
+        "the padding is still there: your {q} has shape {got_shape}, expected "
+        "{expected_shape}: it equals {padded}, the gradient of the padded input; cut the "
+        "border off: {q} = {right}.",
+        "填充的那一圈还在：你的 {q} 形状是 {got_shape}，应为 {expected_shape}：它就是 "
+        "{padded}，即补零后输入的梯度；要把四周去掉：{q} = {right}。"),
+    "stride_ignored": Msg(
+        "the stride is ignored: your {q} equals {expr}: the window of output position "
+        "(i, j) is read from row i and column j, but consecutive windows are {stride} "
+        "positions apart: it starts at r, s = i * {stride}, j * {stride}: {right}.",
+        "忽略了步长：你的 {q} 等于 {expr}：输出位置 (i, j) 的窗口是从第 i 行、第 j 列读的，"
+        "但相邻两个窗口相隔 {stride} 个位置：它应当从 r, s = i * {stride}, j * {stride} "
+        "开始：{right}。"),
+    "kernel_flipped": Msg(
+        "the kernel is flipped (rotated 180°): your {q} equals {expr}; conv2d does not flip "
+        "its kernel, so {kernel} stays as it is: {owner}.",
+        "卷积核被翻转了（旋转了 180°）：你的 {q} 等于 {expr}；conv2d 不翻转卷积核，"
+        "{kernel} 要保持原样：{owner}。"),
+    "axes_swapped": Msg(
+        "two axes are swapped: your {q} equals {expr}: the axes {axes} of the result are "
+        "exchanged; {q} has the layout of its variable: {right}.",
+        "两个轴对调了：你的 {q} 等于 {expr}：结果中 {axes} 这两个轴互换了；{q} 要与对应的"
+        "变量有相同的布局：{right}。"),
+    "reshape_order": Msg(
+        "the reshape reads the axes in the other order: your {q} equals {expr}; "
+        "{right} undoes the forward pass's reshape as it was done.",
+        "reshape 时轴的顺序读反了：你的 {q} 等于 {expr}；{right} 才是按前向传播中 reshape "
+        "的方式把它还原回去。"),
     "factor_dropped": Msg(
         "a factor is missing: your {q} equals {expr}, without {factor}; the computation is "
         "{owner}.",
@@ -685,7 +847,10 @@ def _edited_expression(f: Finding, structure: Computation, root: Node | None = N
 
 def _owner(site: Node, root: Node) -> Node:
     """The named node under ``root`` whose own definition holds ``site`` (the quantity
-    itself, or a named intermediate such as d_h2_d_w4): where the explanation points."""
+    itself, or a named intermediate such as d_h2_d_w4): where the explanation points. A
+    named site is its own definition (dc_total, when a term of it is dropped)."""
+    if site.name is not None and site.args:
+        return site
     for n in walk([root]):
         if n.name is None or not n.args:
             continue
@@ -756,11 +921,13 @@ def describe(f: Finding, structure: Computation, got: np.ndarray, expected: np.n
                                         unmatched=cases(f.unmatched))
     if f.right:
         msg = msg + M["right_only"].format(q=f.quantity, right=cases(f.right))
-    if f.alternatives:
-        alt = f.alternatives[0]
+    shown = _edited_expression(f, structure).en
+    for alt in f.alternatives:  # the first that reads differently from the edit shown
         text = _edited_expression(f, structure, alt.apply(structure.quantities[f.quantity]))
-        msg = msg + M["alternative"].format(alt=Msg(f"{f.quantity} = ", f"{f.quantity} = ")
-                                            + text)
+        if text.en != shown:
+            msg = msg + M["alternative"].format(
+                alt=Msg(f"{f.quantity} = ", f"{f.quantity} = ") + text)
+            break
     diagnosis = {
         "kind": e.kind,
         "edit": f"{f.quantity} = {_edited_expression(f, structure).en}",

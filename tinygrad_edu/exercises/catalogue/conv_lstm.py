@@ -15,7 +15,18 @@ from ...nn import functional as F
 from ...nn.rnn import LSTMCell, _lstm_step, _project
 from ...tensor import Tensor
 from .. import register
-from ..computation import Computation, Graph, slope
+from ..computation import (
+    Computation,
+    Graph,
+    Node,
+    concat,
+    crop,
+    einsum,
+    pad,
+    slope,
+    unwindow,
+    window,
+)
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import bilingual, sigmoid, text
@@ -89,6 +100,25 @@ def _conv_numerical(case: Case) -> Values:
 
     dx, dw, db = numerical_grad(loss, Tensor(i["x"]), Tensor(i["w"]), Tensor(i["b"]))
     return {"db": db, "dw": dw, "dx": dx}
+
+
+def _conv_computation(case: Case) -> Computation:
+    """The window sum in the solution's notation: dw sums each window of xpad times dout at
+    its position; dxpad adds dout times w back into each window; dx cuts the padding off."""
+    i = case.inputs
+    g = Graph(i)
+    dout = g.input("dout", role="grad_output")
+    x, w = g.input("x"), g.input("w")
+    p, stride = g.input("p", float(i["padding"])), g.input("stride", float(i["stride"]))
+    xpad = pad(x, p).named("xpad")
+    dw = einsum("noij,ncijkl->ockl", dout, window(xpad, w, stride, dout),
+                shown="no,nckl->ockl", text='Σ_ij np.einsum("{spec}", {0}[:, :, i, j], {1})',
+                kernel=-1, batch=True)
+    cols = einsum("noij,ockl->ncijkl", dout, w, shown="no,ockl->nckl",
+                  text='np.einsum("{spec}", {0}[:, :, i, j], {1})', kernel=1)
+    dxpad = unwindow(cols, xpad, stride, "dxpad").named("dxpad")
+    return quantities(g, db=dout.sum(axis=(0, 2, 3), batch=True), dw=dw,
+                      dx=crop(dxpad, p, x))
 
 
 def _conv_dw_kernel_transposed(case: Case) -> Values:
@@ -188,6 +218,7 @@ CONV2D = register(Exercise(
     cases=_conv_cases,
     expected=from_graph(_conv_graph),
     graph=_conv_graph,
+    computation=_conv_computation,
     numerical=_conv_numerical,
     mistakes=bilingual({
         Msg("the kernel's two spatial axes are swapped in dw: dw[o, c, k, l] pairs kernel row "
@@ -312,23 +343,38 @@ def _lstm_expected(case: Case) -> Values:
 
 
 def _lstm_computation(case: Case) -> Computation:
-    """The gradients downstream of the gates, from dgates (outside the computation: it
-    joins the four gates' blocks, which the computation's nodes do not express)."""
+    """Every gradient of the step, from dgates (the four gates' blocks joined in the order
+    i, f, g, o) down, in the solution's names; the forward values are leaves."""
     i = case.inputs
     hs = i["h_prev"].shape[1]
     gates = (i["x"] @ i["weight_ih"].T + i["bias_ih"] + i["h_prev"] @ i["weight_hh"].T
              + i["bias_hh"])
-    f_, o_ = sigmoid(gates[:, hs:2 * hs]), sigmoid(gates[:, 3 * hs:])
-    c_ = f_ * i["c_prev"] + sigmoid(gates[:, :hs]) * np.tanh(gates[:, 2 * hs:3 * hs])
+    pre = [gates[:, k * hs:(k + 1) * hs] for k in range(4)]
+    i_, f_, g_, o_ = sigmoid(pre[0]), sigmoid(pre[1]), np.tanh(pre[2]), sigmoid(pre[3])
+    c_ = f_ * i["c_prev"] + i_ * g_
     g = Graph(i)
     dh, dc = g.input("dh", role="grad_output"), g.input("dc", role="grad_output")
-    o, f, c = g.input("o", o_), g.input("f", f_), g.input("c", c_)
-    tc = g.input("np.tanh(c)", np.tanh(c_))
-    dgates = g.input("dgates", _lstm_expected(case)["dgates"])
+    zi, zf, zg, zo = (g.input(name, v) for name, v in zip(
+        ("gates[:, :H]", "gates[:, H:2 * H]", "gates[:, 2 * H:3 * H]", "gates[:, 3 * H:]"),
+        pre, strict=True))
+    ig, f, gg, o = g.input("i", i_), g.input("f", f_), g.input("g", g_), g.input("o", o_)
+    c, tc, c_prev = g.input("c", c_), g.input("tc", np.tanh(c_)), g.input("c_prev")
     x, h_prev = g.input("x"), g.input("h_prev")
-    dc_total = (dc + dh * o * slope("tanh", tc, inp=c, out=tc)).named("dc_total")
+
+    def sig(at: Node, inp: Node) -> Node:
+        return slope("sigmoid", at, inp=inp, out=at, style="{at} * (1 - {at})")
+
+    def tan(at: Node, inp: Node) -> Node:
+        return slope("tanh", at, inp=inp, out=at, style="(1 - {at} ** 2)")
+
+    dc_total = (dc + dh * o * tan(tc, c)).named("dc_total")
+    di = (dc_total * gg * sig(ig, zi)).named("di")
+    df = (dc_total * c_prev * sig(f, zf)).named("df")
+    dg = (dc_total * ig * tan(gg, zg)).named("dg")
+    do = (dh * tc * sig(o, zo)).named("do")
+    dgates = concat([di, df, dg, do], axis=1)
     return quantities(
-        g, dc_prev=dc_total * f, dweight_ih=batch_matmul(dgates.T, x),
+        g, dgates=dgates, dc_prev=dc_total * f, dweight_ih=batch_matmul(dgates.T, x),
         dweight_hh=batch_matmul(dgates.T, h_prev), dbias_ih=dgates.sum(axis=0, batch=True),
         dbias_hh=dgates.sum(axis=0, batch=True), dx=dgates @ g.input("weight_ih"),
         dh_prev=dgates @ g.input("weight_hh"))

@@ -21,7 +21,7 @@ from ...gradcheck import numerical_grad
 from ...nn import functional as F
 from ...tensor import Tensor
 from .. import register
-from ..computation import Computation, Graph, const, slope
+from ..computation import Computation, Graph, const, reshape, scatter_add, slope
 from ..core import Case, Exercise, Values
 from ..i18n import Msg
 from .common import bilingual, text
@@ -149,9 +149,8 @@ def _forward(i: dict[str, Any]) -> dict[str, np.ndarray]:
 
 
 def _computation(case: Case) -> Computation:
-    """Every gradient down to dW1, in the starter's names. demb and dC stay outside: they
-    reshape dembcat and scatter it into C's rows, which the computation's nodes do not
-    express."""
+    """Every gradient, in the starter's names, down to dC (demb scattered back into C's
+    rows, repeated indices adding up)."""
     i = case.inputs
     v = _forward(i)
     g = Graph(i)
@@ -181,6 +180,8 @@ def _computation(case: Case) -> Computation:
     q["dhprebn"] = q["dbndiff"] + ones * q["dbnmeani"] / n
     q["dembcat"] = q["dhprebn"] @ g.input("W1").T
     q["dW1"] = batch_matmul(embcat.T, q["dhprebn"])
+    q["demb"] = reshape(q["dembcat"], g.input("emb", v["emb"]))
+    q["dC"] = scatter_add(q["demb"], g.input("Xb"), g.input("C"), "dC")
     return quantities(g, **q)
 
 
