@@ -8,17 +8,21 @@ with its sign flipped, doubled or halved, dropped, or taken at the wrong variabl
 product with an operand transposed, its operands swapped or its result transposed; a sum
 over the batch missing, or a mean instead of it; the learning rate missing, applied twice,
 hard-coded to the document's value, or added (``+=`` for ``-=``); a variable replaced by a
-neighbour in the graph; ``keepdims``. The learner's earlier quantities that are right stay
-as they are (an edit cannot change them). The edit whose values reproduce the learner's on
-every case where they have one is reported, in the document's notation and in both
-languages: "your l1_delta equals l1_error * l0.dot(syn0)*(1-l0.dot(syn0)): the slope is
-taken at the layer's input ...".
+neighbour in the graph; ``keepdims``; a term of a sum dropped; and, for the layers, blocks
+joined in the wrong order, a scatter-add written ``table[idx] += values``, a convolution's
+kernel flipped or its gradient's axes swapped, the stride ignored, the padding left on.
+The learner's earlier quantities that are right stay as they are (an edit cannot change
+them), and an edit of a value they are computed from comes after the others. The edit
+whose values reproduce the learner's on every case where they have one is reported, in the
+document's notation and in both languages: "your l1_delta equals
+l1_error * l0.dot(syn0)*(1-l0.dot(syn0)): the slope is taken at the layer's input ...".
 
 When several edits reproduce the numbers, the first in ``KINDS`` wins (the most specific
 first: a learning rate before a slope before a sign before a shape), then the edit closest to
 the quantity. An edit that reproduces only some cases is reported as such, and so is an
 answer that is right only in some cases (a mean instead of a sum is right for a batch of
-one). Values are compared with a tolerance that follows the answer's dtype.
+one). Values are compared with a tolerance that follows the answer's dtype. An answer with
+nan or inf where the value is finite is left to the checker's overflow hint.
 
 ``python -m tinygrad_edu.exercises.diagnosis --coverage`` generates every edit of every
 exercise as a wrong answer and prints how many get the right hint, per kind of edit.
@@ -602,6 +606,11 @@ def _search(p: _Prepared, results: Mapping[str, Mapping[str, Any]], qs: list[str
     wrong = [lb for lb in labels if not same(got[lb], expected[lb], reach[lb])]
     right = [lb for lb in labels if lb not in wrong]
     if not wrong:
+        return None
+    with np.errstate(all="ignore"):
+        overflowed = bool(np.any(~np.isfinite(got[wrong[0]]) & np.isfinite(expected[wrong[0]]))
+                          ) if got[wrong[0]].shape == expected[wrong[0]].shape else False
+    if overflowed:  # nan or inf where the value is finite: the checker names the overflow
         return None
     # the earlier quantities the learner has right everywhere stay as they are
     pinned = frozenset(p.structure.quantities[q] for q in qs[:qs.index(quantity)]
