@@ -392,6 +392,9 @@ HANDWRITTEN: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "mlp: repeated indices assigned": (
         "manual-mlp-batchnorm", "np.add.at(dC, Xb, demb)", "dC[Xb] += demb", "dC",
         "scatter_assigned", "`dC[Xb] += demb`", "重复的索引只留下了一份梯度"),
+    "embedding: repeated indices assigned": (
+        "layer-embedding-backward", "np.add.at(dweight, idx, dout)", "dweight[idx] += dout",
+        "dweight", "scatter_assigned", "`dweight[idx] += dout`", "重复的索引只留下了一份梯度"),
     "mlp: demb reshaped in the other order": (
         "manual-mlp-batchnorm", "demb = dembcat.reshape(emb.shape)",
         "demb = dembcat.reshape(n, emb.shape[2], emb.shape[1]).swapaxes(1, 2)", "demb",
