@@ -389,6 +389,10 @@ HANDWRITTEN: dict[str, tuple[str, str, str, str, str, str, str]] = {
         "layer-lstm-cell-backward", "dc_total = dc + dh * o * (1 - tc ** 2)",
         "dc_total = dc", "dgates", "term_dropped",
         "the term + dh * o * (1 - tc ** 2) of dc_total = ", "漏掉了一项"),
+    "lstm: forget gate with the new c": (
+        "layer-lstm-cell-backward", "df = dc_total * c_prev * f", "df = dc_total * c * f",
+        "dgates", "neighbour", "it uses c where df = dc_total * c_prev * f * (1 - f) uses "
+        "c_prev", "用错了变量"),
     "mlp: repeated indices assigned": (
         "manual-mlp-batchnorm", "np.add.at(dC, Xb, demb)", "dC[Xb] += demb", "dC",
         "scatter_assigned", "`dC[Xb] += demb`", "重复的索引只留下了一份梯度"),

@@ -151,8 +151,9 @@ def _dependencies(nodes: Sequence[Node]) -> dict[Node, frozenset[Node]]:
 def _graph_neighbours(nodes: Sequence[Node], deps: Mapping[Node, frozenset[Node]]
                       ) -> dict[Node, list[Node]]:
     """For each named node, the named nodes near it in the graph: what it is computed from
-    (through unnamed steps) and what that is computed from, and its siblings (the named
-    nodes used together with it)."""
+    (through unnamed steps) and what that is computed from, its siblings (the named
+    nodes used together with it) and what is computed from it directly (c for c_prev in
+    c = f * c_prev + i * g)."""
     def inputs(n: Node) -> set[Node]:
         found: set[Node] = set()
         todo = list(n.args)
@@ -174,6 +175,9 @@ def _graph_neighbours(nodes: Sequence[Node], deps: Mapping[Node, frozenset[Node]
     for n in list(near):
         parents = direct[n]
         near[n] |= parents
+        for m in parents:  # n is computed from m
+            if m in near:
+                near[m].add(n)
         for m in parents:
             near[n] |= direct[m]
         near[n].discard(n)

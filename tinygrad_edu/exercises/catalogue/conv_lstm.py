@@ -24,6 +24,7 @@ from ..computation import (
     einsum,
     pad,
     slope,
+    tanh,
     unwindow,
     window,
 )
@@ -351,14 +352,15 @@ def _lstm_computation(case: Case) -> Computation:
              + i["bias_hh"])
     pre = [gates[:, k * hs:(k + 1) * hs] for k in range(4)]
     i_, f_, g_, o_ = sigmoid(pre[0]), sigmoid(pre[1]), np.tanh(pre[2]), sigmoid(pre[3])
-    c_ = f_ * i["c_prev"] + i_ * g_
     g = Graph(i)
     dh, dc = g.input("dh", role="grad_output"), g.input("dc", role="grad_output")
     zi, zf, zg, zo = (g.input(name, v) for name, v in zip(
         ("gates[:, :H]", "gates[:, H:2 * H]", "gates[:, 2 * H:3 * H]", "gates[:, 3 * H:]"),
         pre, strict=True))
     ig, f, gg, o = g.input("i", i_), g.input("f", f_), g.input("g", g_), g.input("o", o_)
-    c, tc, c_prev = g.input("c", c_), g.input("tc", np.tanh(c_)), g.input("c_prev")
+    c_prev = g.input("c_prev")
+    c = (f * c_prev + ig * gg).named("c")  # computed, so that c stands near c_prev
+    tc = tanh(c).named("tc")
     x, h_prev = g.input("x"), g.input("h_prev")
 
     def sig(at: Node, inp: Node) -> Node:
