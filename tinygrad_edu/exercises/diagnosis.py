@@ -687,9 +687,9 @@ M = {
         "学习率 {lr} 乘了两次：你的 {q} 等于 {expr}；正确的算法是 {owner}。"),
     "lr_hardcoded": Msg(
         "the learning rate is hard-coded to {document}, the document's value: your {q} "
-        "equals {expr}; use the argument {lr} (the cases set it to {value}).",
+        "equals {expr}; use the argument {lr} (case {case} sets it to {value}).",
         "学习率被写死成了文档里的 {document}：你的 {q} 等于 {expr}；请使用参数 {lr}"
-        "（测试用例里它是 {value}）。"),
+        "（用例 {case} 里它是 {value}）。"),
     "local_at_input": Msg(
         "derivative of the wrong variable: your {q} equals {expr}: the slope is taken at "
         "the layer's input {at}; {right} takes it at the output {out}.",
@@ -913,14 +913,19 @@ def _fields(f: Finding, structure: Computation, got: np.ndarray, expected: np.nd
 
 
 def describe(f: Finding, structure: Computation, got: np.ndarray, expected: np.ndarray,
-             titles: Mapping[str, Msg] | None = None) -> Hint:
+             titles: Mapping[str, Msg] | None = None, case: str | None = None,
+             values: Mapping[Node, Any] | None = None) -> Hint:
     """The finding as a hint in both languages, with its ``diagnosis`` (``titles``: the
-    cases' labels in both languages)."""
+    cases' labels in both languages; ``case`` and its node ``values``: the case shown)."""
     def cases(labels: Sequence[str]) -> Msg:
         return and_list([(titles or {}).get(lb) or Msg.of(lb) for lb in labels])
 
     e = f.edit
     fields = _fields(f, structure, got, expected)
+    if e.kind == "lr_hardcoded" and case is not None and values is not None \
+            and e.site in values:  # the learning rate of the case shown, not of the first
+        fields["value"] = f"{float(np.asarray(values[e.site])):g}"
+    fields["case"] = cases([case]) if case is not None else Msg("?", "?")
     key = e.kind
     if key == "local_at_output" and e.info.get("again"):
         key = "local_at_output_again"
@@ -970,7 +975,7 @@ def explain(ex: Any, results: Mapping[str, Mapping[str, Any]], quantity: str, ca
     words = [h for h, v in (variants or {}).items() if same(got, v)]
     if finding is None or case not in finding.matched:
         return diagnose(got.astype(np.float64), expected, ex.lr, variants)
-    hint = describe(finding, p.structure, got, expected, p.titles)
+    hint = describe(finding, p.structure, got, expected, p.titles, case, p.bases[case])
     for w in words:
         extra = Msg.of(w)
         hint = Hint(hint.en + " " + extra.en, hint.zh + extra.zh, diagnosis=hint.diagnosis)
