@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -421,16 +420,15 @@ def _learner_file(key: str, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CheckResult]:
-    """Every hand-written answer, checked once, in parallel (a child process each)."""
+    """Every hand-written answer, checked once (a child process each), one after another:
+    the checker judges in the calling process, and the engine's grad mode is per process, so
+    checks in threads could disturb each other's expected values."""
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), old]))
     try:
         folder = tmp_path_factory.mktemp("learner_answers")
         paths = {key: _learner_file(key, folder) for key in HANDWRITTEN}
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            futures = {key: pool.submit(exercises.check, HANDWRITTEN[key][0], path)
-                       for key, path in paths.items()}
-            return {key: f.result() for key, f in futures.items()}
+        return {key: exercises.check(HANDWRITTEN[key][0], path) for key, path in paths.items()}
     finally:
         if old is None:
             del os.environ["PYTHONPATH"]
