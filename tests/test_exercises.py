@@ -156,7 +156,7 @@ BROKEN = {
          "(grad_a, grad_b)")),
     "not a number": Broken(
         "sigmoid-derivative", "def slope(out):\n    return 'out * (1 - out)'\n",
-        ("slope is a value of type str, not an array of real numbers",)),
+        ("slope is a value of type str, not an array of numbers",)),
     "missing function": Broken(
         "sigmoid-derivative", "def slopes(out):\n    return out * (1 - out)\n",
         ("does not define 'slope'",)),

@@ -165,62 +165,6 @@ class AnswerError(Exception):
         return str(self.message)
 
 
-_NONE = Msg("None (a missing `return`?)", "None（是不是漏了 `return`？）")
-_ELLIPSIS = Msg("still `...`, the starter's placeholder: write your formula there",
-                "还是起始文件里的占位符 `...`：请在那里写出你的公式")
-_TYPE = Msg("a value of type {t}", "一个 {t} 类型的值")
-
-
-def _describe(v: Any) -> Msg:
-    if v is None:
-        return _NONE
-    if v is Ellipsis:
-        return _ELLIPSIS
-    return _TYPE.format(t=type(v).__name__)
-
-
-_QUANTITY_IS = Msg("{q} is {what}", "{q} 是{what}")
-_NOT_NUMBERS = Msg("{q} is {what}, not an array of numbers", "{q} 是{what}，不是一个数值数组")
-_RAGGED = Msg("{q} cannot be made into one array of numbers: its rows have different lengths "
-              "or hold other things than numbers ({what}). Return one NumPy array "
-              "(np.array(...), or a Tensor's .data)",
-              "{q} 无法变成一个数值数组：它的各行长度不同，或者装了数以外的东西（{what}）。"
-              "请返回一个 NumPy 数组（np.array(...)，或 Tensor 的 .data）")
-_OBJECTS = Msg("{q} is an array of Python objects, not of numbers (a list of Tensors, or of "
-               "arrays of different lengths?). Return one NumPy array (np.array(...) of "
-               "numbers, or a Tensor's .data)",
-               "{q} 是由 Python 对象组成的数组，而不是数值数组（列表里装的是 Tensor，或者是长度"
-               "不同的数组？）。请返回一个 NumPy 数组（由数组成的 np.array(...)，或 Tensor 的 "
-               ".data）")
-_COMPLEX = Msg("{q} is complex ({dtype}): every quantity here is real, so an imaginary part "
-               "means a step went wrong (np.sqrt or np.log of a negative number, or a "
-               "fractional power of one?); taking .real would only hide it",
-               "{q} 是复数（{dtype}）：这里的每个量都是实数，出现虚部说明某一步出了错（对负数"
-               "做了 np.sqrt、np.log 或分数次幂？）；取 .real 只会把问题藏起来")
-
-
-def _as_array(q: str, v: Any) -> np.ndarray:
-    """One returned quantity as an array of the learner's float dtype (float16, float32
-    and float64 kept; integers, bools and lists of Python numbers become float64)."""
-    data = v.data if isinstance(v, Tensor) else v
-    if data is None or data is Ellipsis:
-        raise AnswerError(_QUANTITY_IS.format(q=q, what=_describe(data)))
-    try:
-        arr = np.asarray(data)
-    except (TypeError, ValueError) as e:  # NumPy refuses a ragged list
-        raise AnswerError(_RAGGED.format(q=q, what=str(e).split(".")[0])) from None
-    if arr.dtype.kind == "c":
-        raise AnswerError(_COMPLEX.format(q=q, dtype=arr.dtype.name))
-    if arr.dtype.kind == "O":
-        raise AnswerError(_OBJECTS.format(q=q))
-    if arr.dtype.kind in "biu":
-        return arr.astype(np.float64)
-    if arr.dtype.kind == "f":
-        # longdouble has no tolerance of its own here: judged as float64
-        return arr if arr.dtype.itemsize <= 8 else arr.astype(np.float64)
-    raise AnswerError(_NOT_NUMBERS.format(q=q, what=_describe(v)))
-
-
 def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
     """A learner's return value as ``{quantity: array}``, or an AnswerError saying why not.
 
@@ -228,36 +172,15 @@ def name_results(entry: str, quantities: Sequence[str], result: Any) -> Values:
     value when there is one quantity; Tensors give their data. A float32 (or float16) array
     keeps its dtype, so that it is judged at its own precision; integers, bools and lists of
     numbers become float64. Complex and object arrays are refused with a message saying why.
+    (The learner's process does this in ``protocols.name_results``; this is the same, raising
+    this module's AnswerError.)
     """
-    names = ", ".join(quantities)
-    if result is None:
-        raise AnswerError(Msg("{entry} returned None: did you forget `return`? (expected "
-                              "{names})",
-                              "{entry} 返回了 None：是不是忘了写 `return`？（应当返回 {names}）"
-                              ).format(entry=entry, names=names))
-    if isinstance(result, Mapping):
-        missing = [q for q in quantities if q not in result]
-        if missing:
-            raise AnswerError(Msg("{entry} returned a dict without {missing} (expected keys: "
-                                  "{names})",
-                                  "{entry} 返回的字典里没有 {missing}（应有的键：{names}）"
-                                  ).format(entry=entry, missing=", ".join(missing), names=names))
-        values = [result[q] for q in quantities]
-    elif len(quantities) == 1 and not isinstance(result, tuple):
-        values = [result]
-    elif isinstance(result, tuple | list):
-        if len(result) != len(quantities):
-            raise AnswerError(Msg("{entry} returned {n} values; expected {m}: {names}",
-                                  "{entry} 返回了 {n} 个值，应当是 {m} 个：{names}").format(
-                entry=entry, n=len(result), m=len(quantities), names=names))
-        values = list(result)
-    else:
-        raise AnswerError(Msg("{entry} returned {what}; expected {names} (a tuple in that "
-                              "order, or a dict)",
-                              "{entry} 返回的是{what}；应当返回 {names}（按这个顺序的元组，"
-                              "或者一个字典）").format(entry=entry, what=_describe(result),
-                                                      names=names))
-    return {q: _as_array(q, v) for q, v in zip(quantities, values, strict=True)}
+    from . import protocols
+
+    try:
+        return protocols.name_results(entry, quantities, result)
+    except protocols.AnswerError as e:
+        raise AnswerError(e.message) from None
 
 
 # --------------------------------------------------------------------------- comparing

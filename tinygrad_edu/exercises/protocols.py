@@ -83,22 +83,47 @@ def _describe(v: Any) -> Msg:
     return _TYPE.format(t=type(v).__name__)
 
 
+_QUANTITY_IS = Msg("{q} is {what}", "{q} 是{what}")
+_NOT_NUMBERS = Msg("{q} is {what}, not an array of numbers", "{q} 是{what}，不是一个数值数组")
+_RAGGED = Msg("{q} cannot be made into one array of numbers: its rows have different lengths "
+              "or hold other things than numbers ({what}). Return one NumPy array "
+              "(np.array(...), or a Tensor's .data)",
+              "{q} 无法变成一个数值数组：它的各行长度不同，或者装了数以外的东西（{what}）。"
+              "请返回一个 NumPy 数组（np.array(...)，或 Tensor 的 .data）")
+_OBJECTS = Msg("{q} is an array of Python objects, not of numbers (a list of Tensors, or of "
+               "arrays of different lengths?). Return one NumPy array (np.array(...) of "
+               "numbers, or a Tensor's .data)",
+               "{q} 是由 Python 对象组成的数组，而不是数值数组（列表里装的是 Tensor，或者是长度"
+               "不同的数组？）。请返回一个 NumPy 数组（由数组成的 np.array(...)，或 Tensor 的 "
+               ".data）")
+_COMPLEX = Msg("{q} is complex ({dtype}): every quantity here is real, so an imaginary part "
+               "means a step went wrong (np.sqrt or np.log of a negative number, or a "
+               "fractional power of one?); taking .real would only hide it",
+               "{q} 是复数（{dtype}）：这里的每个量都是实数，出现虚部说明某一步出了错（对负数"
+               "做了 np.sqrt、np.log 或分数次幂？）；取 .real 只会把问题藏起来")
+
+
 def _as_array(q: str, v: Any) -> np.ndarray:
-    """A returned quantity as an array, keeping a float dtype (float32 stays float32)."""
+    """One returned quantity as an array of the learner's float dtype (float16, float32
+    and float64 kept; integers, bools and lists of Python numbers become float64)."""
     data = v.data if isinstance(v, Tensor) else v
     if data is None or data is Ellipsis:
-        raise AnswerError(Msg("{q} is {what}", "{q} 是{what}").format(q=q, what=_describe(data)))
-    not_numbers = Msg("{q} is {what}, not an array of real numbers",
-                      "{q} 是{what}，不是一个实数数组").format(q=q, what=_describe(v))
+        raise AnswerError(_QUANTITY_IS.format(q=q, what=_describe(data)))
     try:
         arr = np.asarray(data)
-    except (TypeError, ValueError):
-        raise AnswerError(not_numbers) from None
+    except (TypeError, ValueError) as e:  # NumPy refuses a ragged list
+        raise AnswerError(_RAGGED.format(q=q, what=str(e).split(".")[0])) from None
+    if arr.dtype.kind == "c":
+        raise AnswerError(_COMPLEX.format(q=q, dtype=arr.dtype.name))
+    if arr.dtype.kind == "O":
+        raise AnswerError(_OBJECTS.format(q=q))
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.float64)
     if arr.dtype.kind == "f":
-        return arr
-    if arr.dtype.kind not in "iub":  # complex (its imaginary part would be lost), objects
-        raise AnswerError(not_numbers)
-    return arr.astype(np.float64)
+        # longdouble has no tolerance of its own here: judged as float64
+        return arr if arr.dtype.itemsize <= 8 else arr.astype(np.float64)
+    raise AnswerError(_NOT_NUMBERS.format(q=q, what=_describe(v)))
+
 
 
 def name_each(entry: str, quantities: Sequence[str], result: Any) -> Outcome:
