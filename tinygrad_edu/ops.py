@@ -497,15 +497,15 @@ class Max(Function):
         m = np.max(x, axis=axis, keepdims=True)
         hit = (x == m) | (np.isnan(x) & np.isnan(m))  # a nan maximum is reached at the nans
         ctx.kept = m.shape
-        ctx.hit = hit
         ctx.save_for_backward((hit / hit.sum(axis=axis, keepdims=True)).astype(x.dtype))
         return m if keepdims else m.reshape([n for i, n in enumerate(x.shape) if i not in axis])
 
     @staticmethod
     def backward(ctx: Context, grad: Any) -> Any:
         (share,) = ctx.saved_tensors
-        # the other elements get an exact 0, even when grad is nan or inf (0 * nan would be nan)
-        return _where(ctx.hit, grad.reshape(ctx.kept) * share, 0.0)
+        # the other elements (share 0) get an exact 0, even when grad is nan or inf (0 * nan
+        # would be nan)
+        return _where(share != 0, grad.reshape(ctx.kept) * share, 0.0)
 
 
 # --------------------------------------------------------------------------- softmax
